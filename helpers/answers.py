@@ -1,0 +1,43 @@
+"""Copier's answers file for a repo that cookiecutter baked, so `copier update` can take it over.
+
+copier needs three things from it: where the template is (``_src_path``), which version of
+it made the repo (``_commit``), and the answers. Standard library and PyYAML only (both are
+there wherever cookiecutter runs).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import yaml
+
+ANSWERS_FILE = ".copier-answers.yml"
+HEADER = "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
+# cookiecutter's ways of naming a remote template; anything else is a local folder.
+_REMOTE_PREFIXES = ("gh:", "gl:", "bb:", "git@", "git+", "http://", "https://", "ssh://", "file://")
+
+
+def template_version(template_root: str) -> str | None:
+    """`git describe` of the template checkout, as copier records it; None outside git."""
+    result = subprocess.run(
+        ["git", "-C", template_root, "describe", "--tags", "--always"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() or None
+
+
+def template_source(template: str, template_root: str) -> str:
+    """What to record as the source: the user's remote address, or the local folder's path."""
+    return template if template.startswith(_REMOTE_PREFIXES) else template_root
+
+
+def write_answers_file(project_dir: Path, context: dict, template_root: str) -> None:
+    answers = {key: value for key, value in context.items() if not key.startswith("_")}
+    answers["_src_path"] = template_source(context["_template"], template_root)
+    if commit := template_version(template_root):
+        answers["_commit"] = commit
+    text = HEADER + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True)
+    (project_dir / ANSWERS_FILE).write_text(text, encoding="utf-8")

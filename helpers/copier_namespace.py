@@ -1,0 +1,47 @@
+"""Give copier the ``cookiecutter`` namespace, so one template tree serves both tools.
+
+Under copier the answers are top-level names; the template files say ``cookiecutter.<name>``.
+The private ``__`` values are rendered from their definitions in cookiecutter.json, so they
+are defined in one place for both tools.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from copier_template_extensions import ContextHook
+
+COOKIECUTTER_JSON = json.loads(
+    (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
+)
+QUESTIONS = [key for key in COOKIECUTTER_JSON if not key.startswith("_")]
+PRIVATE = {key: value for key, value in COOKIECUTTER_JSON.items() if key.startswith("__") and key != "__prompts__"}
+
+
+class _Namespace(Mapping):
+    """The answers given so far, plus the private values, rendered when first read."""
+
+    def __init__(self, answers: dict, environment):
+        self._values = dict(answers)
+        self._environment = environment
+
+    def __getitem__(self, key):
+        if key not in self._values and key in PRIVATE:
+            template = self._environment.from_string(PRIVATE[key])
+            self._values[key] = template.render(cookiecutter=self)
+        return self._values[key]
+
+    def __iter__(self):
+        yield from self._values
+        yield from (key for key in PRIVATE if key not in self._values)
+
+    def __len__(self):
+        return len(set(self._values) | set(PRIVATE))
+
+
+class CookiecutterNamespace(ContextHook):
+    def hook(self, context):
+        answers = {key: context[key] for key in QUESTIONS if key in context}
+        context["cookiecutter"] = _Namespace(answers, self.environment)

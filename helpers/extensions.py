@@ -1,0 +1,104 @@
+"""Jinja filters and globals that the template files use, for cookiecutter and copier alike.
+
+Free text never goes into a generated file by pasting it inside quotes: every format has its
+own filter (``toml_str``, ``yaml_str``, ``py_str``, ``sh_quote``, ``md_text``) that escapes for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shlex
+import sys
+import unicodedata
+from pathlib import Path
+
+from jinja2.ext import Extension
+
+# copier loads this file by its path, not as ``helpers.extensions``: make the sibling modules
+# importable the same way under both tools.
+_TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
+if _TEMPLATE_ROOT not in sys.path:
+    sys.path.insert(0, _TEMPLATE_ROOT)
+
+from helpers import clusters, validation  # noqa: E402
+
+
+def to_package_name(project_name: str) -> str:
+    """'Gaussian Processes (GP) toolkit' -> 'gaussian_processes_gp_toolkit'."""
+    ascii_name = unicodedata.normalize("NFKD", project_name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def to_distribution_name(package_name: str) -> str:
+    """'gp_toolkit' -> 'gp-toolkit' (the PyPI spelling; pip treats both alike)."""
+    return package_name.replace("_", "-")
+
+
+def _json_str(text: str) -> str:
+    # JSON's escapes are a subset of TOML's and YAML's double-quoted strings and Python's
+    # literals; DEL is the one control character JSON leaves raw and TOML forbids.
+    return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def toml_str(text: str) -> str:
+    """A TOML basic string: ``"..."`` with every special character escaped."""
+    return _json_str(text)
+
+
+def yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar."""
+    return _json_str(text)
+
+
+def py_str(text: str) -> str:
+    """A Python string literal."""
+    return _json_str(text)
+
+
+def sh_quote(text: str) -> str:
+    """One bash word, quoted only if it needs to be."""
+    return shlex.quote(str(text))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md_text(text: str) -> str:
+    """Plain text in Markdown: backslash-escape what Markdown would read as markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def current_year() -> str:
+    return str(datetime.datetime.now(tz=datetime.timezone.utc).year)
+
+
+def python_versions(python_min: str) -> list[str]:
+    """The supported Python versions from python_min up: classifiers and CI matrices."""
+    supported = validation.SUPPORTED_PYTHONS
+    return list(supported[supported.index(python_min) :])
+
+
+class LabExtension(Extension):
+    """The lab template's filters and globals."""
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.filters.update(
+            to_package_name=to_package_name,
+            to_distribution_name=to_distribution_name,
+            toml_str=toml_str,
+            yaml_str=yaml_str,
+            py_str=py_str,
+            sh_quote=sh_quote,
+            md_text=md_text,
+            split_ids=validation.split_ids,
+        )
+        environment.globals.update(
+            current_year=current_year,
+            python_versions=python_versions,
+            template_root=_TEMPLATE_ROOT,
+            answer_error=validation.answer_error,
+            cluster=clusters.cluster,
+        )

@@ -1,0 +1,172 @@
+"""The rules every answer must follow, shared by cookiecutter's pre-gen hook and copier.
+
+Standard library only: the hook runs in whatever Python cookiecutter was installed in.
+
+Each rule returns ``None`` for a good value or a one-line message of the form
+``<field>: <what is wrong> (got '<value>'; example: '<good value>')``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+
+SUPPORTED_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+LICENSES = ("BSD-3-Clause", "MIT", "Apache-2.0", "GPL-3.0-or-later")
+CLUSTERS = ("lumi", "puhti", "mahti", "turso", "none")
+DOCS = ("sphinx", "none")
+
+# PEP 508 names; GitHub logins (alphanumerics and single inner hyphens, at most 39 characters).
+_DIST_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+_GITHUB_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_SLURM_WORD = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def _error(field: str, problem: str, value: object, example: str) -> str:
+    return f"{field}: {problem} (got {str(value)!r}; example: {example!r})"
+
+
+def _one_line_text(field: str, value: str, example: str) -> str | None:
+    if not value.strip():
+        return _error(field, "must not be empty", value, example)
+    if any(ch in value for ch in "\r\n\t") or not value.isprintable():
+        return _error(field, "must be one line of printable text", value, example)
+    return None
+
+
+def check_project_name(value: str) -> str | None:
+    return _one_line_text("project_name", value, "Gaussian Processes Toolkit")
+
+
+def check_package_name(value: str) -> str | None:
+    example = "gp_toolkit"
+    if not value.isidentifier():
+        return _error("package_name", "must be a valid Python identifier", value, example)
+    if value != value.lower():
+        return _error("package_name", "must be lowercase", value, example)
+    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        return _error("package_name", "must not be a Python keyword", value, example)
+    if value in sys.stdlib_module_names:
+        return _error("package_name", "must not shadow a standard-library module", value, example)
+    return None
+
+
+def check_distribution_name(value: str) -> str | None:
+    if not _DIST_NAME.match(value):
+        return _error(
+            "distribution_name",
+            "must be a valid PyPI project name (letters, digits, '.', '_', '-'; "
+            "starting and ending with a letter or digit)",
+            value,
+            "gp-toolkit",
+        )
+    return None
+
+
+def check_description(value: str) -> str | None:
+    return _one_line_text("description", value, "Gaussian processes for busy researchers.")
+
+
+def check_author_name(value: str) -> str | None:
+    return _one_line_text("author_name", value, "Ada Lovelace")
+
+
+def check_author_email(value: str) -> str | None:
+    if not _EMAIL.match(value):
+        return _error("author_email", "must be an email address", value, "ada.lovelace@helsinki.fi")
+    return None
+
+
+def check_github_org(value: str) -> str | None:
+    if not _GITHUB_ID.match(value):
+        return _error("github_org", "must be a GitHub user or organisation name", value, "acerbilab")
+    return None
+
+
+def _check_choice(field: str, value: str, choices: tuple[str, ...]) -> str | None:
+    if value not in choices:
+        return _error(field, f"must be one of {', '.join(choices)}", value, choices[0])
+    return None
+
+
+def check_license(value: str) -> str | None:
+    return _check_choice("license", value, LICENSES)
+
+
+def check_python_min(value: str) -> str | None:
+    if value not in SUPPORTED_PYTHONS:
+        return _error(
+            "python_min",
+            f"must be a supported Python '3.N' ({SUPPORTED_PYTHONS[0]} to {SUPPORTED_PYTHONS[-1]})",
+            value,
+            "3.11",
+        )
+    return None
+
+
+def check_hpc_cluster(value: str) -> str | None:
+    return _check_choice("hpc_cluster", value, CLUSTERS)
+
+
+def check_slurm_account(value: str) -> str | None:
+    if not _SLURM_WORD.match(value):
+        return _error(
+            "slurm_account",
+            "must be letters, digits, '_', '.' or '-' only (no spaces or shell characters)",
+            value,
+            "project_465000000",
+        )
+    return None
+
+
+def split_ids(value: str) -> list[str]:
+    """The GitHub ids in a comma- or space-separated answer."""
+    return [part for part in re.split(r"[\s,]+", value) if part]
+
+
+def check_recipe_maintainers(value: str) -> str | None:
+    ids = split_ids(value)
+    if not ids or not all(_GITHUB_ID.match(i) for i in ids):
+        return _error(
+            "recipe_maintainers",
+            "must be GitHub user ids separated by commas",
+            value,
+            "ada-lovelace, alan-turing",
+        )
+    return None
+
+
+def check_docs(value: str) -> str | None:
+    return _check_choice("docs", value, DOCS)
+
+
+RULES = {
+    "project_name": check_project_name,
+    "package_name": check_package_name,
+    "distribution_name": check_distribution_name,
+    "description": check_description,
+    "author_name": check_author_name,
+    "author_email": check_author_email,
+    "github_org": check_github_org,
+    "license": check_license,
+    "python_min": check_python_min,
+    "hpc_cluster": check_hpc_cluster,
+    "slurm_account": check_slurm_account,
+    "recipe_maintainers": check_recipe_maintainers,
+    "docs": check_docs,
+}
+
+
+def answer_error(field: str, value: object) -> str:
+    """The message for one answer, or "" if it is good (copier's validator contract)."""
+    return RULES[field](str(value)) or ""
+
+
+def first_error(answers: dict) -> str | None:
+    """The message for the first bad answer, in question order, or None."""
+    for field, rule in RULES.items():
+        if field in answers and (message := rule(str(answers[field]))):
+            return message
+    return None

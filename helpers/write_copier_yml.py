@@ -1,0 +1,88 @@
+"""Write copier.yml from cookiecutter.json, the one place where the questions are defined.
+
+    python helpers/write_copier_yml.py          # rewrite copier.yml
+    python helpers/write_copier_yml.py --check  # exit 1 if copier.yml is out of date
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HEADER = """\
+# Generated from cookiecutter.json by helpers/write_copier_yml.py: edit that file, not this one.
+# Run with copier >= 9.4 and copier-template-extensions, and --trust (the Jinja extensions
+# below are Python code from this repository).
+"""
+
+SETTINGS = {
+    "_min_copier_version": "9.4.0",
+    # The same template tree as cookiecutter's; every file in it is a Jinja template.
+    "_subdirectory": "{% raw %}{{cookiecutter.package_name}}{% endraw %}",
+    "_templates_suffix": "",
+    "_answers_file": ".copier-answers.yml",
+    "_envops": {"keep_trailing_newline": True},
+    "_jinja_extensions": [
+        "copier_template_extensions.TemplateExtensionLoader",
+        "helpers/extensions.py:LabExtension",
+        "helpers/copier_namespace.py:CookiecutterNamespace",
+    ],
+    # The same clean-up as cookiecutter's post-gen hook (see helpers/tree.py).
+    "_tasks": [
+        [
+            "{{ _copier_python }}",
+            "{{ _copier_conf.src_path }}/helpers/tree.py",
+            "{{ _copier_conf.src_path }}/{% raw %}{{cookiecutter.package_name}}{% endraw %}",
+        ]
+    ],
+}
+
+
+def copier_questions(cookiecutter: dict) -> dict:
+    prompts = cookiecutter.get("__prompts__", {})
+    questions = {}
+    for name, value in cookiecutter.items():
+        if name.startswith("_"):
+            continue
+        question = {"type": "str", "help": prompts.get(name, name)}
+        if isinstance(value, list):
+            question["choices"] = value
+            question["default"] = value[0]
+        else:
+            # Defaults may refer to earlier answers; copier names them without the prefix.
+            question["default"] = value.replace("cookiecutter.", "")
+        question["validator"] = f"{{{{ answer_error({name!r}, {name}) }}}}"
+        questions[name] = question
+    return questions
+
+
+def render() -> str:
+    cookiecutter = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+    body = yaml.safe_dump(
+        {**SETTINGS, **copier_questions(cookiecutter)},
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
+    return HEADER + "\n" + body
+
+
+def main(argv: list[str]) -> int:
+    target = ROOT / "copier.yml"
+    text = render()
+    if "--check" in argv:
+        if target.read_text(encoding="utf-8") != text:
+            print("copier.yml is out of date: run python helpers/write_copier_yml.py", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,51 @@
+"""Fixtures shared by the template's tests: bake once, build once, install once."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from support import TEMPLATE_ROOT, copy_tree, git_commit_all, make_venv, run
+
+# Every git command in the tests commits as this person, whatever the machine's git config.
+os.environ.update(
+    GIT_AUTHOR_NAME="Template Tests",
+    GIT_AUTHOR_EMAIL="tests@example.org",
+    GIT_COMMITTER_NAME="Template Tests",
+    GIT_COMMITTER_EMAIL="tests@example.org",
+)
+
+
+@pytest.fixture(scope="session")
+def default_repo(cookies_session):
+    """A repo baked with every default answer, shared by tests that only read it."""
+    result = cookies_session.bake()
+    assert result.exception is None, result.exception
+    return result.project_path
+
+
+@pytest.fixture(scope="session")
+def released_repo(default_repo, tmp_path_factory):
+    """The default repo as a maintainer has it on release day: committed, tagged v0.1.0, built.
+
+    Built by the same script that the generated release workflow runs.
+    """
+    repo = copy_tree(default_repo, tmp_path_factory.mktemp("release") / default_repo.name)
+    git_commit_all(repo, "Initial commit")
+    run("git", "tag", "v0.1.0", cwd=repo)
+    run(sys.executable, "-m", "build", "--outdir", "dist", ".", cwd=repo)
+    return repo
+
+
+@pytest.fixture(scope="session")
+def wheel_python(released_repo, tmp_path_factory):
+    """The python of a fresh virtual environment holding only the built wheel (and pytest)."""
+    (wheel,) = (released_repo / "dist").glob("*.whl")
+    return make_venv(tmp_path_factory.mktemp("wheel-venv") / "venv", wheel, "pytest")
+
+
+@pytest.fixture(scope="session")
+def template_root():
+    return TEMPLATE_ROOT

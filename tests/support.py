@@ -1,0 +1,132 @@
+"""Shared test code: bake with either tool, run commands, check a generated repo.
+
+(Not named helpers.py: that name is the template's own package, which cookiecutter imports.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import jinja2
+import nbformat
+import yaml
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = TEMPLATE_ROOT / "{{cookiecutter.package_name}}"
+QUESTIONS = {
+    key: value
+    for key, value in json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text()).items()
+    if not key.startswith("_")
+}
+CHOICES = {key: value for key, value in QUESTIONS.items() if isinstance(value, list)}
+JINJA_MARKERS = re.compile(r"\{\{|\{%|\{#")
+
+
+def run(*args, cwd=None, env=None, check=True, timeout=600) -> subprocess.CompletedProcess:
+    """Run a command; on failure, fail the test with its whole output."""
+    result = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(map(str, args))} exited {result.returncode}\n"
+            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+        )
+    return result
+
+
+def bake_cookiecutter(output_dir: Path, template: Path = TEMPLATE_ROOT, **answers) -> Path:
+    """`cookiecutter --no-input` with answers; returns the generated repo."""
+    extra = [f"{key}={value}" for key, value in answers.items()]
+    run(sys.executable, "-m", "cookiecutter", "--no-input", "-o", output_dir, template, *extra)
+    (project,) = [p for p in output_dir.iterdir() if p.is_dir()]
+    return project
+
+
+def bake_copier(output_dir: Path, template: Path = TEMPLATE_ROOT, vcs_ref: str | None = None, **answers) -> Path:
+    """`copier copy --defaults --trust` with answers; returns the generated repo."""
+    data = [f"--data={key}={value}" for key, value in answers.items()]
+    ref = [f"--vcs-ref={vcs_ref}"] if vcs_ref else []
+    run("copier", "copy", "--defaults", "--trust", "--quiet", *ref, *data, template, output_dir)
+    return output_dir
+
+
+def files_of(repo: Path) -> dict[str, bytes]:
+    """Every file of a generated repo (not .git), by relative path."""
+    return {
+        str(p.relative_to(repo)): p.read_bytes()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(repo).parts
+    }
+
+
+def render_conda_recipe(text: str, version: str = "0.1.0") -> str:
+    """Render a conda-forge meta.yaml the way conda-build does: its own Jinja variables."""
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    return environment.from_string(text).render(
+        PYTHON="$PYTHON", python_min="3.10", environ={}, load_setup_py_data=dict
+    )
+
+
+def assert_repo_valid(repo: Path) -> None:
+    """Every generated file parses as its format, scripts pass `bash -n`, no Jinja is left."""
+    problems = []
+    for path in sorted(repo.rglob("*")):
+        relative = path.relative_to(repo)
+        if not path.is_file() or ".git" in relative.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        # conda-build renders the recipe with its own Jinja; `${{ }}` is GitHub Actions'.
+        is_recipe = relative.parts[:1] == ("recipe",)
+        if not is_recipe and JINJA_MARKERS.search(text.replace("${{", "")):
+            problems.append(f"{relative}: leftover Jinja")
+        if "cookiecutter" in text.lower():
+            problems.append(f"{relative}: leftover 'cookiecutter'")
+        if JINJA_MARKERS.search(str(relative)) or "cookiecutter" in str(relative):
+            problems.append(f"{relative}: leftover template syntax in the file name")
+        try:
+            if path.suffix == ".toml":
+                tomllib.loads(text)
+            elif path.suffix in {".yaml", ".yml"}:
+                yaml.safe_load(render_conda_recipe(text) if is_recipe else text)
+            elif path.suffix == ".json":
+                json.loads(text)
+            elif path.suffix == ".ipynb":
+                nbformat.validate(nbformat.reads(text, as_version=4))
+            elif path.suffix == ".py":
+                compile(text, str(path), "exec")
+        except Exception as error:  # noqa: BLE001 - any parse error is a finding
+            problems.append(f"{relative}: {type(error).__name__}: {error}")
+        if path.suffix == ".sh":
+            result = run("bash", "-n", path, check=False)
+            if result.returncode:
+                problems.append(f"{relative}: bash -n: {result.stderr.strip()}")
+    assert not problems, "\n".join(problems)
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def git_commit_all(repo: Path, message: str) -> None:
+    """Commit everything in repo, making it a git repository first if it is not one."""
+    if not (repo / ".git").exists():
+        run("git", "init", "--quiet", "--initial-branch=main", cwd=repo)
+    run("git", "add", "--all", cwd=repo)
+    run("git", "commit", "--quiet", "--allow-empty", "-m", message, cwd=repo)
+
+
+def make_venv(path: Path, *requirements) -> Path:
+    """A fresh virtual environment with requirements installed; returns its python."""
+    run(sys.executable, "-m", "venv", path)
+    python = path / "bin" / "python"
+    if requirements:
+        run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements)
+    return python
