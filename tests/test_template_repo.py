@@ -1,0 +1,19 @@
+"""The template repository itself: one source of truth, and CI runs what the README says."""
+
+from __future__ import annotations
+
+import sys
+
+from support import TEMPLATE_ROOT, run
+
+TEST_COMMAND = "python -m pip install -r requirements-test.txt && python -m pytest"
+
+
+def test_copier_yml_is_generated_from_cookiecutter_json():
+    run(sys.executable, TEMPLATE_ROOT / "helpers" / "write_copier_yml.py", "--check")
+
+
+def test_ci_runs_the_readme_test_command():
+    assert TEST_COMMAND in (TEMPLATE_ROOT / "README.md").read_text()
+    ci_lines = (TEMPLATE_ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci_lines[-1] == TEST_COMMAND
