@@ -2,6 +2,8 @@
 
 Free text never goes into a generated file by pasting it inside quotes: every format has its
 own filter (``toml_str``, ``yaml_str``, ``py_str``, ``sh_quote``, ``md_text``) that escapes for it.
+The free-text filters also drop surrounding whitespace: a space typed before or after an answer
+is an accident, and would end up as trailing whitespace or a padded PyPI summary.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def to_distribution_name(package_name: str) -> str:
 def _json_str(text: str) -> str:
     # JSON's escapes are a subset of TOML's and YAML's double-quoted strings and Python's
     # literals; DEL is the one control character JSON leaves raw and TOML forbids.
-    return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
+    return json.dumps(str(text).strip(), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def toml_str(text: str) -> str:
@@ -62,12 +64,16 @@ def sh_quote(text: str) -> str:
     return shlex.quote(str(text))
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|])")
+# What makes a paragraph a list, heading, quote or setext underline: "- ", "# ", "> ", "1. ".
+_MARKDOWN_BLOCK_START = re.compile(r"^([-+#>=]|\d+[.)])")
 
 
 def md_text(text: str) -> str:
     """Plain text in Markdown: backslash-escape what Markdown would read as markup."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", str(text).strip())
+    # Escaping the marker's last character is enough: "\- a", "\# a", "1\. a".
+    return _MARKDOWN_BLOCK_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], escaped)
 
 
 def current_year() -> str:

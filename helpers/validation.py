@@ -31,8 +31,11 @@ def _error(field: str, problem: str, value: object, example: str) -> str:
 def _one_line_text(field: str, value: str, example: str) -> str | None:
     if not value.strip():
         return _error(field, "must not be empty", value, example)
-    if any(ch in value for ch in "\r\n\t") or not value.isprintable():
+    if not value.isprintable():  # also refuses newlines and tabs
         return _error(field, "must be one line of printable text", value, example)
+    if any(marker in value for marker in ("{{", "{%", "{#")):
+        # cookiecutter would evaluate them as Jinja before any hook sees the answer.
+        return _error(field, "must not contain Jinja markers '{{', '{%' or '{#'", value, example)
     return None
 
 

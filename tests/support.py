@@ -90,6 +90,11 @@ def assert_repo_valid(repo: Path) -> None:
             problems.append(f"{relative}: leftover 'cookiecutter'")
         if JINJA_MARKERS.search(str(relative)) or "cookiecutter" in str(relative):
             problems.append(f"{relative}: leftover template syntax in the file name")
+        # What the generated repo's own pre-commit hooks would otherwise change on first run.
+        if text and not text.endswith("\n") or text.endswith("\n\n"):
+            problems.append(f"{relative}: must end with exactly one newline")
+        if any(line != line.rstrip() for line in text.splitlines()):
+            problems.append(f"{relative}: trailing whitespace")
         try:
             if path.suffix == ".toml":
                 tomllib.loads(text)
