@@ -76,6 +76,16 @@ def md_text(text: str) -> str:
     return _MARKDOWN_BLOCK_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], escaped)
 
 
+def check_answers(answers) -> str:
+    """Stop cookiecutter at the first bad answer, before it creates the output folder.
+
+    cookiecutter.json renders this as its last private value; the message is then the last
+    line the user sees (a failing pre-gen hook is followed by cookiecutter's own traceback).
+    """
+    validation.exit_on_bad_answers(dict(answers))
+    return ""
+
+
 def current_year() -> str:
     return str(datetime.datetime.now(tz=datetime.timezone.utc).year)
 
@@ -106,5 +116,6 @@ class LabExtension(Extension):
             python_versions=python_versions,
             template_root=_TEMPLATE_ROOT,
             answer_error=validation.answer_error,
+            check_answers=check_answers,
             cluster=clusters.cluster,
         )

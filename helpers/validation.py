@@ -173,3 +173,10 @@ def first_error(answers: dict) -> str | None:
         if field in answers and (message := rule(str(answers[field]))):
             return message
     return None
+
+
+def exit_on_bad_answers(answers: dict) -> None:
+    """Print the first bad answer's message as one ``error:`` line, and exit with status 1."""
+    if message := first_error(answers):
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(1)

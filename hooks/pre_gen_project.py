@@ -1,15 +1,15 @@
-"""Refuse bad answers before anything is written; cookiecutter then removes the output folder."""
+"""Refuse bad answers before anything is written; cookiecutter then removes the output folder.
+
+cookiecutter.json's last private value already runs the same check while the answers are
+rendered, so a user sees the reason as the last line; this hook is the guarantee for paths
+that skip rendering (e.g. --replay).
+"""
 
 import json
 import sys
 
 sys.path.insert(0, {{ template_root | py_str }})
 
-from helpers.validation import first_error  # noqa: E402
+from helpers.validation import exit_on_bad_answers  # noqa: E402
 
-ANSWERS = json.loads({{ cookiecutter | tojson | py_str }})
-
-message = first_error(ANSWERS)
-if message:
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(1)
+exit_on_bad_answers(json.loads({{ cookiecutter | tojson | py_str }}))

@@ -130,7 +130,7 @@ def test_free_text_gives_a_valid_repo_or_a_clear_error(
     capfd.readouterr()
     try:
         cookiecutter(str(TEMPLATE_ROOT), no_input=True, extra_context=answers, output_dir=output_dir)
-    except CookiecutterException:
+    except (CookiecutterException, SystemExit):
         stderr = capfd.readouterr().err
         assert not any(output_dir.iterdir()), "a refused bake left files behind"
         assert any(ERROR_LINE.match(line) for line in stderr.splitlines()), stderr
