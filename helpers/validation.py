@@ -24,8 +24,19 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _SLURM_WORD = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
+def _escaped(ch: str) -> str:
+    if ch in "'\\":
+        return "\\" + ch
+    return ch if ch.isprintable() else repr(ch)[1:-1]  # '\n', '\x1f', '\u200b'
+
+
+def _quoted(text: str) -> str:
+    """Text in single quotes, escaped as Python would: quotes, backslashes, unprintables."""
+    return "'" + "".join(map(_escaped, text)) + "'"
+
+
 def _error(field: str, problem: str, value: object, example: str) -> str:
-    return f"{field}: {problem} (got {str(value)!r}; example: {example!r})"
+    return f"{field}: {problem} (got {_quoted(str(value))}; example: {_quoted(example)})"
 
 
 def _one_line_text(field: str, value: str, example: str) -> str | None:
