@@ -38,6 +38,11 @@ def to_distribution_name(package_name: str) -> str:
     return package_name.replace("_", "-")
 
 
+def dist_file_name(distribution_name: str) -> str:
+    """'My.Project' -> 'my_project': the name as sdist and wheel file names spell it (PEP 625)."""
+    return re.sub(r"[-_.]+", "_", distribution_name).lower()
+
+
 def _json_str(text: str) -> str:
     # JSON's escapes are a subset of TOML's and YAML's double-quoted strings and Python's
     # literals; DEL is the one control character JSON leaves raw and TOML forbids.
@@ -104,6 +109,7 @@ class LabExtension(Extension):
         environment.filters.update(
             to_package_name=to_package_name,
             to_distribution_name=to_distribution_name,
+            dist_file_name=dist_file_name,
             toml_str=toml_str,
             yaml_str=yaml_str,
             py_str=py_str,

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from support import TEMPLATE_ROOT, copy_tree, git_commit_all, make_venv, run
+from support import TEMPLATE_ROOT, copy_tree, git_commit_all, run
 
 # Every git command in the tests commits as this person, whatever the machine's git config.
 os.environ.update(
@@ -35,15 +35,19 @@ def released_repo(default_repo, tmp_path_factory):
     repo = copy_tree(default_repo, tmp_path_factory.mktemp("release") / default_repo.name)
     git_commit_all(repo, "Initial commit")
     run("git", "tag", "v0.1.0", cwd=repo)
-    run(sys.executable, "-m", "build", "--outdir", "dist", ".", cwd=repo)
+    run(sys.executable, "tools/release_check.py", "build", cwd=repo)
     return repo
 
 
 @pytest.fixture(scope="session")
 def wheel_python(released_repo, tmp_path_factory):
-    """The python of a fresh virtual environment holding only the built wheel (and pytest)."""
-    (wheel,) = (released_repo / "dist").glob("*.whl")
-    return make_venv(tmp_path_factory.mktemp("wheel-venv") / "venv", wheel, "pytest")
+    """The python of a fresh virtual environment holding only the built wheel (and pytest).
+
+    Made by the release workflow's `test-wheel` step, which also runs the wheel's tests in it.
+    """
+    venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
+    run(sys.executable, "tools/release_check.py", "test-wheel", "--venv", venv, cwd=released_repo)
+    return venv / "bin" / "python"
 
 
 @pytest.fixture(scope="session")

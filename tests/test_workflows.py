@@ -1,0 +1,297 @@
+"""The generated GitHub Actions workflows: valid, least privilege, pinned, and running the
+release checks through the one script that these tests run too (tools/release_check.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tomllib
+
+import pytest
+import yaml
+from support import CHOICES, copy_tree, git_commit_all, run
+
+# `uses: owner/repo[/path]@<full commit SHA> # v<version>`: a tag can be moved, a commit cannot.
+PINNED_USES = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+(?:\.\d+)*)$")
+# The actions that need an OIDC token (`id-token: write`): trusted publishing, GitHub Pages.
+OIDC_ACTIONS = {"pypa/gh-action-pypi-publish", "actions/deploy-pages"}
+# zizmor findings silenced in a workflow (`# zizmor: ignore[rule]`, with the reason next to it).
+# A new silence must be added here, so that it is reviewed.
+SILENCED_RULES: set[str] = set()
+RELEASE_SCRIPT = re.compile(r"python tools/release_check\.py ([\w-]+)")
+
+
+def workflow_files(repo):
+    files = sorted((repo / ".github" / "workflows").glob("*.y*ml"))
+    assert files, f"no workflows in {repo}"
+    return files
+
+
+def load(path) -> dict:
+    workflow = yaml.safe_load(path.read_text())
+    # YAML 1.1 reads the key `on` as True.
+    workflow["on"] = workflow.pop(True, workflow.get("on"))
+    return workflow
+
+
+def steps_of(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+def action_of(step: dict) -> str | None:
+    return step["uses"].split("@")[0] if "uses" in step else None
+
+
+@pytest.fixture(scope="module", params=CHOICES["docs"])
+def any_repo(request, cookies_session):
+    """A baked repo for each docs answer: the set of workflow files depends on it."""
+    result = cookies_session.bake(extra_context={"docs": request.param})
+    assert result.exception is None, result.exception
+    return result.project_path
+
+
+@pytest.fixture(scope="module")
+def release_workflow(default_repo):
+    return load(default_repo / ".github" / "workflows" / "release.yml")
+
+
+def test_every_workflow_matches_githubs_schema(any_repo):
+    run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflow_files(any_repo))
+
+
+def test_zizmor_finds_nothing(any_repo):
+    workflows = any_repo / ".github" / "workflows"
+    # --no-config: a rule may be silenced only in the workflow, next to its reason.
+    result = run(
+        "zizmor",
+        "--offline",
+        "--no-config",
+        "--persona",
+        "pedantic",
+        "--format",
+        "json",
+        workflows,
+        check=False,
+    )
+    assert result.returncode == 0 and json.loads(result.stdout) == [], result.stdout + result.stderr
+    silenced = {
+        rule.strip()
+        for path in workflow_files(any_repo)
+        for rules in re.findall(r"zizmor: ?ignore\[([^\]]+)\]", path.read_text())
+        for rule in rules.split(",")
+    }
+    assert silenced <= SILENCED_RULES
+
+
+def test_the_checkers_catch_a_broken_workflow(default_repo, tmp_path):
+    """The two checks above do fail on a bad workflow (and so can pass for a good one)."""
+    good = (default_repo / ".github" / "workflows" / "release.yml").read_text()
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    bad_schema = workflows / "typo.yml"
+    bad_schema.write_text(good.replace("runs-on:", "run-on:", 1))
+    result = run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", bad_schema, check=False)
+    assert result.returncode != 0
+    bad_schema.unlink()
+    (workflows / "leaky.yml").write_text(
+        good.replace("          persist-credentials: false\n", "", 1).replace(
+            "run: python tools/release_check.py test-wheel",
+            "run: echo ${{ github.event.head_commit.message }}",
+        )
+    )
+    result = run("zizmor", "--offline", "--no-config", "--format", "json", workflows, check=False)
+    assert result.stdout, result.stderr
+    found = {finding["ident"] for finding in json.loads(result.stdout)}
+    assert {"artipacked", "template-injection"} <= found
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version(any_repo):
+    pins = {}
+    for path in workflow_files(any_repo):
+        text = path.read_text()
+        uses_lines = [line for line in text.splitlines() if re.match(r"^\s*(- )?uses:", line)]
+        workflow = load(path)
+        uses_steps = [s for job in workflow["jobs"].values() for s in steps_of(job) if "uses" in s]
+        assert len(uses_lines) == len(uses_steps) > 0, path.name
+        for line in uses_lines:
+            match = PINNED_USES.match(line)
+            assert match, f"{path.name}: not pinned to a commit with a version comment: {line.strip()}"
+            action, sha, version = match.groups()
+            pins.setdefault(action, set()).add((sha, version))
+    # One version of each action across all the workflows.
+    assert all(len(versions) == 1 for versions in pins.values()), pins
+
+
+def test_permissions_are_least_privilege(any_repo):
+    for path in workflow_files(any_repo):
+        workflow = load(path)
+        assert workflow["permissions"] == {"contents": "read"}, path.name
+        for name, job in workflow["jobs"].items():
+            permissions = job.get("permissions", {})
+            assert isinstance(permissions, dict), f"{path.name}: {name}: {permissions}"
+            if permissions.get("id-token") == "write":
+                actions = {action_of(step) for step in steps_of(job)}
+                assert actions & OIDC_ACTIONS, f"{path.name}: {name} gets an OIDC token it does not use"
+
+
+def test_release_workflow_grants_each_job_only_what_it_needs(release_workflow):
+    granted = {
+        name: job["permissions"] for name, job in release_workflow["jobs"].items() if "permissions" in job
+    }
+    assert granted == {
+        "publish-testpypi": {"id-token": "write"},
+        "publish-pypi": {"id-token": "write"},
+        "github-release": {"contents": "write"},
+    }
+
+
+def test_no_expression_is_expanded_inside_a_shell_command(any_repo):
+    """Values reach `run:` scripts through `env:`, never pasted in as `${{ ... }}`."""
+    for path in workflow_files(any_repo):
+        for name, job in load(path)["jobs"].items():
+            for step in steps_of(job):
+                assert "${{" not in step.get("run", ""), f"{path.name}: {name}: {step['run']}"
+
+
+def test_release_workflow_publishes_tags_and_dry_runs_to_testpypi_only(release_workflow):
+    assert release_workflow["on"] == {"push": {"tags": ["v*"]}, "workflow_dispatch": None}
+    jobs = release_workflow["jobs"]
+    assert {name: job.get("needs") for name, job in jobs.items()} == {
+        "build": None,
+        "test-wheel": "build",
+        "publish-testpypi": "test-wheel",
+        "publish-pypi": "publish-testpypi",
+        "github-release": "publish-pypi",
+    }
+    assert "refs/tags/" in jobs["publish-pypi"]["if"] and "push" in jobs["publish-pypi"]["if"]
+    assert "if" not in jobs["publish-testpypi"]
+    assert jobs["publish-testpypi"]["environment"] == {
+        "name": "testpypi",
+        "url": "https://test.pypi.org/p/my-project",
+    }
+    assert jobs["publish-pypi"]["environment"] == {"name": "pypi", "url": "https://pypi.org/p/my-project"}
+    testpypi_step = jobs["publish-testpypi"]["steps"][-1]
+    assert testpypi_step["with"]["repository-url"] == "https://test.pypi.org/legacy/"
+    # Trusted publishing only: no password or token anywhere.
+    text = yaml.safe_dump(release_workflow)
+    assert "password" not in text and "secrets." not in text
+
+
+def test_checkouts_keep_no_credentials_and_the_release_build_gets_the_tags(any_repo):
+    for path in workflow_files(any_repo):
+        for name, job in load(path)["jobs"].items():
+            for step in steps_of(job):
+                if action_of(step) == "actions/checkout":
+                    assert step["with"]["persist-credentials"] is False, f"{path.name}: {name}"
+    build = load(any_repo / ".github" / "workflows" / "release.yml")["jobs"]["build"]
+    (checkout,) = [step for step in build["steps"] if action_of(step) == "actions/checkout"]
+    assert checkout["with"]["fetch-depth"] == 0  # setuptools-scm needs the tags
+
+
+def test_release_workflow_runs_the_release_script_and_uploads_its_output(release_workflow):
+    jobs = release_workflow["jobs"]
+    commands = {name: " ".join(step.get("run", "") for step in steps_of(job)) for name, job in jobs.items()}
+    assert set(RELEASE_SCRIPT.findall(commands["build"])) == {"build", "check"}
+    assert RELEASE_SCRIPT.findall(commands["test-wheel"]) == ["test-wheel"]
+    # The commands themselves live in the script only, so the tests cannot drift from CI.
+    for command in ("-m build", "twine check", "twine upload", "pytest", "-m venv", "pip install dist"):
+        assert not any(command in text for text in commands.values()), command
+    upload = next(s for s in jobs["build"]["steps"] if action_of(s) == "actions/upload-artifact")
+    assert upload["with"]["path"] == "dist/"
+    release_step = jobs["github-release"]["steps"][-1]
+    assert release_step["run"].startswith('gh release create "$TAG" dist/*')
+    assert release_step["env"]["GH_TOKEN"] == "${{ github.token }}"
+
+
+@pytest.mark.parametrize("python_min", ["3.10", "3.13", "3.14"])
+def test_matrices_run_the_supported_pythons(cookies, python_min):
+    result = cookies.bake(extra_context={"python_min": python_min})
+    assert result.exception is None, result.exception
+    repo = result.project_path
+    workflows = repo / ".github" / "workflows"
+    # The versions that the package's classifiers promise.
+    classifiers = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["classifiers"]
+    supported = [c.rsplit(" ", 1)[1] for c in classifiers if re.fullmatch(r".*Python :: 3\.\d+", c)]
+    assert supported[0] == python_min
+    ci = load(workflows / "ci.yml")["jobs"]["tests"]["strategy"]["matrix"]
+    assert ci["python-version"] == supported
+    release = load(workflows / "release.yml")["jobs"]["test-wheel"]["strategy"]["matrix"]
+    assert release["python-version"] == list(dict.fromkeys([supported[0], supported[-1]]))
+
+
+def test_release_checks_pass_on_the_released_repo(released_repo, wheel_python):
+    """What the release workflow runs, through the same script: build (in the released_repo
+    fixture), check, and test-wheel (in the wheel_python fixture)."""
+    result = run(sys.executable, "tools/release_check.py", "check", "--version", "0.1.0", cwd=released_repo)
+    assert result.stdout.count("PASSED") == 2, result.stdout
+    version = run(wheel_python, "-c", "import my_project; print(my_project.__version__)")
+    assert version.stdout.strip() == "0.1.0"
+
+
+def test_a_dry_run_builds_a_version_that_an_index_accepts(cookies, tmp_path):
+    """From a commit after the last tag, with the build job's environment: no local "+g..." part."""
+    result = cookies.bake(extra_context={"distribution_name": "Gp.Tool_kit"})
+    assert result.exception is None, result.exception
+    repo = result.project_path
+    git_commit_all(repo, "Initial commit")
+    run("git", "tag", "v0.1.0", cwd=repo)
+    (repo / "NEWS.md").write_text("Work after the release.\n")
+    git_commit_all(repo, "Work after the release")
+    build_env = load(repo / ".github" / "workflows" / "release.yml")["jobs"]["build"]["env"]
+    env = {**os.environ, **build_env}
+    run(sys.executable, "tools/release_check.py", "build", cwd=repo, env=env)
+    run(sys.executable, "tools/release_check.py", "check", "--version", "0.1.1.dev1", cwd=repo)
+    # And without that environment, the check refuses the local version.
+    shutil.rmtree(repo / "dist")
+    run(sys.executable, "tools/release_check.py", "build", cwd=repo)
+    result = run(sys.executable, "tools/release_check.py", "check", cwd=repo, check=False)
+    assert result.returncode != 0 and "local part" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "arguments", "message"),
+    [
+        ("nothing", ["check", "--version", "0.2.0"], "not 0.2.0"),
+        ("add an old wheel", ["check"], "exactly one sdist and one wheel"),
+        ("remove the sdist", ["test-wheel"], "exactly one sdist and one wheel"),
+        ("nothing", ["build"], "is not empty"),
+    ],
+)
+def test_release_checks_refuse_a_wrong_dist(released_repo, tmp_path, change, arguments, message):
+    repo = copy_tree(released_repo, tmp_path / "repo")
+    dist = repo / "dist"
+    if change == "add an old wheel":
+        shutil.copy(next(dist.glob("*.whl")), dist / "my_project-0.0.9-py3-none-any.whl")
+    elif change == "remove the sdist":
+        next(dist.glob("*.tar.gz")).unlink()
+    result = run(sys.executable, "tools/release_check.py", *arguments, cwd=repo, check=False)
+    assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_generated_scripts_pass_ruff_and_show_help(default_repo):
+    # --no-cache: default_repo is shared, and read by tests that check every file in it.
+    run("ruff", "check", "--no-cache", "tools", cwd=default_repo)
+    run("ruff", "format", "--no-cache", "--check", "tools", cwd=default_repo)
+    for script in ("release_check.py", "update_recipe.py"):
+        assert "usage:" in run(sys.executable, default_repo / "tools" / script, "--help").stdout
+
+
+def test_releasing_guide_matches_the_workflow(any_repo):
+    readme = (any_repo / "README.md").read_text()
+    assert readme.index("## Releasing") < readme.index("## License")
+    assert "(RELEASING.md)" in readme
+    guide = (any_repo / "RELEASING.md").read_text()
+    for target in re.findall(r"\]\(([^)#:]+)\)", guide):
+        assert (any_repo / target).exists(), f"RELEASING.md links to a missing {target}"
+    assert "git tag vX.Y.Z && git push --tags" in guide
+    assert "python tools/update_recipe.py X.Y.Z" in guide
+    for subcommand in ("build", "check", "test-wheel"):
+        assert f"python tools/release_check.py {subcommand}" in guide
+    # The trusted publishers must name the workflow file and environments the workflow uses.
+    jobs = load(any_repo / ".github" / "workflows" / "release.yml")["jobs"]
+    environments = [jobs[name]["environment"]["name"] for name in ("publish-pypi", "publish-testpypi")]
+    assert "| Workflow name | `release.yml` | `release.yml` |" in guide
+    assert "| Environment name | `{}` | `{}` |".format(*environments) in guide

@@ -1,0 +1,135 @@
+"""The release checks, in one place: the release workflow runs them, and so can you.
+
+    python tools/release_check.py build                    # sdist and wheel into dist/
+    python tools/release_check.py check [--version X.Y.Z]  # names, version, twine check
+    python tools/release_check.py test-wheel [--venv DIR]  # the wheel's tests, installed
+
+`build` needs the `build` package and `check` needs `twine` (both in the `dev` extra).
+Standard library only, so that it runs on every supported Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.parser
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import NoReturn
+
+PACKAGE = "{{ cookiecutter.package_name }}"
+# The distribution name as sdist and wheel file names spell it.
+FILE_NAME = "{{ cookiecutter.distribution_name | dist_file_name }}"
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+
+
+def run(*command: object, cwd: Path | None = None) -> None:
+    print("+", " ".join(map(str, command)), flush=True)
+    subprocess.run([str(part) for part in command], cwd=cwd, check=True)
+
+
+def fail(message: str) -> NoReturn:
+    sys.exit(f"error: {message}")
+
+
+def build() -> None:
+    """Build the sdist and the wheel into an empty dist/."""
+    if DIST.is_dir() and any(DIST.iterdir()):
+        fail(f"{DIST} is not empty: remove it, so that only this build is released")
+    run(sys.executable, "-m", "build", "--outdir", DIST, ROOT)
+
+
+def built_files() -> tuple[Path, Path]:
+    """The sdist and the wheel in dist/, which must hold nothing else."""
+    names = sorted(path.name for path in DIST.iterdir()) if DIST.is_dir() else []
+    sdists = [name for name in names if name.endswith(".tar.gz")]
+    wheels = [name for name in names if name.endswith(".whl")]
+    if len(sdists) != 1 or len(wheels) != 1 or len(names) != 2:
+        fail(f"dist/ must hold exactly one sdist and one wheel; it holds {names}")
+    return DIST / sdists[0], DIST / wheels[0]
+
+
+def wheel_version(wheel: Path) -> str:
+    """The version in the wheel's own metadata."""
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        headers = email.parser.HeaderParser().parsestr(archive.read(metadata).decode())
+    return headers["Version"]
+
+
+def check(version: str | None) -> None:
+    """Check dist/: one sdist and one wheel of the version, fit for PyPI."""
+    sdist, wheel = built_files()
+    built_version = wheel_version(wheel)
+    version = version or built_version
+    problems = []
+    if built_version != version:
+        problems.append(f"the wheel's metadata says version {built_version}, not {version}")
+    if "+" in version:
+        problems.append(f"version {version} has a local part ('+...'), which PyPI refuses")
+    if sdist.name != f"{FILE_NAME}-{version}.tar.gz":
+        problems.append(f"the sdist is {sdist.name}, not {FILE_NAME}-{version}.tar.gz")
+    if not wheel.name.startswith(f"{FILE_NAME}-{version}-"):
+        problems.append(f"the wheel is {wheel.name}, not {FILE_NAME}-{version}-*.whl")
+    if problems:
+        fail("; ".join(problems))
+    # --strict: warnings too, such as a README that PyPI would not render.
+    run(sys.executable, "-m", "twine", "check", "--strict", sdist, wheel)
+
+
+def test_wheel(venv_dir: Path | None) -> None:
+    """Install the wheel alone in a new virtual environment and run the package's tests."""
+    _, wheel = built_files()
+    with tempfile.TemporaryDirectory() as scratch:
+        environment = venv_dir or Path(scratch) / "venv"
+        run(sys.executable, "-m", "venv", environment)
+        bin_dir = environment / ("Scripts" if os.name == "nt" else "bin")
+        python = bin_dir / "python"
+        run(python, "-m", "pip", "install", "--disable-pip-version-check", wheel, "pytest>=8")
+        # From an empty directory outside the source tree, so that Python imports the
+        # installed package, not the source files next to this script.
+        outside = Path(scratch) / "outside"
+        outside.mkdir()
+        run(python, "-m", "pytest", "--pyargs", PACKAGE, "-p", "no:cacheprovider", cwd=outside)
+        result = subprocess.run(
+            [python, "-c", f"import {PACKAGE}; print({PACKAGE}.__version__)"],
+            cwd=outside,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    installed, built = result.stdout.strip(), wheel_version(wheel)
+    if installed != built:
+        fail(f"{PACKAGE}.__version__ is {installed!r}, but the wheel is version {built}")
+    print(f"{PACKAGE} {installed}: the installed wheel passes its tests")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help=build.__doc__)
+    check_parser = commands.add_parser("check", help=check.__doc__)
+    check_parser.add_argument(
+        "--version", help="the version being released, e.g. 1.2.0 (default: the wheel's)"
+    )
+    test_parser = commands.add_parser("test-wheel", help=test_wheel.__doc__)
+    test_parser.add_argument(
+        "--venv", type=Path, help="create the environment here and keep it (default: temporary)"
+    )
+    arguments = parser.parse_args()
+    if arguments.command == "build":
+        build()
+    elif arguments.command == "check":
+        check(arguments.version)
+    else:
+        test_wheel(arguments.venv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Write a release's version and its sdist's sha256 into the conda-forge recipe.
+
+    python tools/update_recipe.py 1.2.0 [--pypi]
+
+The sha256 is that of dist/<name>-1.2.0.tar.gz if that file exists, else the one PyPI lists
+for it. conda-forge downloads the sdist from PyPI, so the two must be the very same file, as
+uploaded by the release workflow (the GitHub release has it too): a sdist rebuilt locally
+differs. Use --pypi when in doubt. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import NoReturn
+
+ROOT = Path(__file__).resolve().parent.parent
+RECIPE = ROOT / "recipe" / "meta.yaml"
+DIST = ROOT / "dist"
+NAME_LINE = re.compile(r'^\{\% set name = "([^"]+)" \%\}$', re.MULTILINE)
+VERSION_LINE = re.compile(r'^(\{\% set version = ")[^"]*(" \%\})$', re.MULTILINE)
+SHA256_LINE = re.compile(r"^(  sha256: )\S*$", re.MULTILINE)
+VERSION = re.compile(r"^[0-9][0-9A-Za-z.!+-]*$")
+
+
+def fail(message: str) -> NoReturn:
+    sys.exit(f"error: {message}")
+
+
+def local_sha256(sdist: Path) -> str:
+    return hashlib.sha256(sdist.read_bytes()).hexdigest()
+
+
+def pypi_sha256(name: str, sdist_name: str) -> str:
+    """The sha256 that PyPI lists for the sdist, from its index API (PEP 691, as pip uses)."""
+    url = f"https://pypi.org/simple/{name}/"
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/vnd.pypi.simple.v1+json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            files = json.load(response)["files"]
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            fail(f"{name} is not on PyPI ({url}): publish the release first")
+        fail(f"PyPI answered {error.code} {error.reason} for {url}")
+    except urllib.error.URLError as error:
+        fail(f"cannot reach PyPI ({url}): {error.reason}")
+    for file in files:
+        if file["filename"] == sdist_name:
+            return file["hashes"]["sha256"]
+    sdists = [file["filename"] for file in files if file["filename"].endswith(".tar.gz")]
+    fail(f"PyPI has no {sdist_name} (its sdists: {', '.join(sdists) or 'none'})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "version", help="the released version, e.g. 1.2.0 (a leading v is dropped)"
+    )
+    parser.add_argument(
+        "--pypi", action="store_true", help="use PyPI's sdist even if dist/ has one"
+    )
+    arguments = parser.parse_args()
+    version = arguments.version.removeprefix("v")
+    if not VERSION.match(version):
+        fail(f"{arguments.version!r} is not a version number such as 1.2.0")
+
+    if not RECIPE.is_file():
+        fail(f"{RECIPE} not found")
+    recipe = RECIPE.read_text(encoding="utf-8")
+    name_match = NAME_LINE.search(recipe)
+    if not name_match:
+        fail(f"{RECIPE} has no 'set name' line")
+    name = name_match.group(1)
+    for line, what in ((VERSION_LINE, "set version"), (SHA256_LINE, "sha256:")):
+        if len(line.findall(recipe)) != 1:
+            fail(f"{RECIPE} must have exactly one '{what}' line")
+
+    # The sdist's file name spells the project name in lowercase with underscores (PEP 625).
+    sdist = DIST / f"{re.sub(r'[-_.]+', '_', name).lower()}-{version}.tar.gz"
+    if sdist.is_file() and not arguments.pypi:
+        sha256, source = local_sha256(sdist), str(sdist)
+    else:
+        sha256, source = pypi_sha256(name, sdist.name), f"PyPI's {sdist.name}"
+
+    recipe = VERSION_LINE.sub(rf"\g<1>{version}\g<2>", recipe)
+    recipe = SHA256_LINE.sub(rf"\g<1>{sha256}", recipe)
+    RECIPE.write_text(recipe, encoding="utf-8")
+    print(f"{RECIPE.relative_to(ROOT)}: version {version}, sha256 {sha256} (from {source})")
+
+
+if __name__ == "__main__":
+    main()
