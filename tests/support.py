@@ -44,16 +44,25 @@ def run(*args, cwd=None, env=None, check=True, timeout=600) -> subprocess.Comple
 def bake_cookiecutter(output_dir: Path, template: Path = TEMPLATE_ROOT, **answers) -> Path:
     """`cookiecutter --no-input` with answers; returns the generated repo."""
     extra = [f"{key}={value}" for key, value in answers.items()]
-    run(sys.executable, "-m", "cookiecutter", "--no-input", "-o", output_dir, template, *extra)
+    # Run from the output folder: `python -m` puts the working directory first on sys.path, and
+    # cookiecutter appends the template's, so a `helpers` package in the working directory (this
+    # checkout's) would be imported instead of the template's own.
+    output_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", output_dir, template, *extra]
+    run(*command, cwd=output_dir)
     (project,) = [p for p in output_dir.iterdir() if p.is_dir()]
     return project
 
 
-def bake_copier(output_dir: Path, template: Path = TEMPLATE_ROOT, vcs_ref: str | None = None, **answers) -> Path:
-    """`copier copy --defaults --trust` with answers; returns the generated repo."""
+def bake_copier(output_dir: Path, template: Path = TEMPLATE_ROOT, vcs_ref: str = "HEAD", **answers) -> Path:
+    """`copier copy --defaults --trust` with answers; returns the generated repo.
+
+    The default ref, HEAD, bakes the working tree as cookiecutter does (uncommitted changes
+    included); without it copier would take the template's newest tag.
+    """
     data = [f"--data={key}={value}" for key, value in answers.items()]
-    ref = [f"--vcs-ref={vcs_ref}"] if vcs_ref else []
-    run("copier", "copy", "--defaults", "--trust", "--quiet", *ref, *data, template, output_dir)
+    options = ["--defaults", "--trust", "--quiet", f"--vcs-ref={vcs_ref}"]
+    run("copier", "copy", *options, *data, template, output_dir)
     return output_dir
 
 
