@@ -1,0 +1,94 @@
+"""Time the template on this machine: bakes with both tools, and a bake-to-tested-wheel round trip.
+
+    python benchmarks/bench.py [--runs 5] [--round-trip-runs 3]
+
+Prints a Markdown table of wall-clock seconds (median, min, max). Everything happens in
+temporary folders; nothing is written into this repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+# cookiecutter and copier import the template's helpers/; keep their bytecode out of the repo.
+ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def run(*args, cwd: Path | None = None) -> None:
+    subprocess.run([str(a) for a in args], cwd=cwd, env=ENV, check=True, capture_output=True)
+
+
+def bake_cookiecutter(workdir: Path) -> Path:
+    run(sys.executable, "-m", "cookiecutter", "--no-input", "-o", workdir, TEMPLATE_ROOT)
+    return workdir / "my_project"
+
+
+def bake_copier(workdir: Path) -> Path:
+    copier = [sys.executable, "-m", "copier", "copy", "--defaults", "--trust", "--quiet"]
+    run(*copier, TEMPLATE_ROOT, workdir / "my_project")
+    return workdir / "my_project"
+
+
+def round_trip(workdir: Path) -> None:
+    """Bake, tag v0.1.0, build sdist and wheel, install the wheel in a fresh venv, run its tests."""
+    repo = bake_cookiecutter(workdir)
+    git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
+    run(*git, "init", "--quiet", "--initial-branch=main", cwd=repo)
+    run(*git, "add", "--all", cwd=repo)
+    run(*git, "commit", "--quiet", "-m", "Initial commit", cwd=repo)
+    run(*git, "tag", "v0.1.0", cwd=repo)
+    run(sys.executable, "-m", "build", "--outdir", "dist", ".", cwd=repo)
+    run(sys.executable, "-m", "venv", workdir / "venv")
+    python = workdir / "venv" / "bin" / "python"
+    (wheel,) = (repo / "dist").glob("*.whl")
+    run(python, "-m", "pip", "install", "--quiet", wheel, "pytest")
+    run(python, "-m", "pytest", "--pyargs", "my_project", "-p", "no:cacheprovider", cwd=workdir)
+
+
+def measure(step: Callable[[Path], object], runs: int) -> list[float]:
+    """Wall-clock seconds of `runs` calls of step, each in a new temporary folder."""
+    seconds = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as workdir:
+            start = time.perf_counter()
+            step(Path(workdir))
+            seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each bake (default: 5)")
+    parser.add_argument("--round-trip-runs", type=int, default=3, help="runs of the round trip (default: 3)")
+    args = parser.parse_args()
+
+    steps = [
+        ("`cookiecutter --no-input` bake", bake_cookiecutter, args.runs),
+        ("`copier copy --defaults --trust` bake", bake_copier, args.runs),
+        ("Bake, build, install in a fresh venv, `pytest --pyargs`", round_trip, args.round_trip_runs),
+    ]
+    print(
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, cookiecutter {version('cookiecutter')}, "
+        f"copier {version('copier')}\n"
+    )
+    print("| Step | Runs | Median (s) | Min (s) | Max (s) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, step, runs in steps:
+        seconds = measure(step, runs)
+        median, fastest, slowest = statistics.median(seconds), min(seconds), max(seconds)
+        print(f"| {name} | {runs} | {median:.2f} | {fastest:.2f} | {slowest:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

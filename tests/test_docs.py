@@ -1,0 +1,122 @@
+"""Docs: a baked repo's Sphinx site builds with warnings as errors; docs=none leaves no trace."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from support import copy_tree, make_venv, run
+
+# Under pytest-xdist, one worker runs all of these: the docs venv is made once.
+pytestmark = pytest.mark.xdist_group("docs")
+
+# Output of the example notebook's only code cell, zscore([1.0, 2.0, 3.0, 4.0]): found in the
+# HTML only if the notebook was executed during the build (it is stored without outputs).
+NOTEBOOK_OUTPUT = "array([-1.34164079, -0.4472136 ,  0.4472136 ,  1.34164079])"
+
+
+@pytest.fixture(scope="session")
+def docs_python(released_repo, tmp_path_factory):
+    """A fresh venv with the released wheel and its `docs` extra, as `pip install .[docs]` gives."""
+    (wheel,) = (released_repo / "dist").glob("*.whl")
+    return make_venv(tmp_path_factory.mktemp("docs-venv") / "venv", f"{wheel}[docs]")
+
+
+@pytest.fixture(scope="session", params=["lumi", "none"], ids=lambda cluster: f"hpc_cluster={cluster}")
+def built_docs(request, default_repo, cookies_session, docs_python, tmp_path_factory):
+    """The docs built with the command CI runs, with and without the HPC guide."""
+    if request.param == "lumi":  # the default answer
+        baked = default_repo
+    else:
+        result = cookies_session.bake(extra_context={"hpc_cluster": request.param})
+        assert result.exception is None, result.exception
+        baked = result.project_path
+    # The build writes into docs/ (the notebook copy, autosummary pages): work on a copy.
+    repo = copy_tree(baked, tmp_path_factory.mktemp("docs") / baked.name)
+    html = repo / "docs" / "_build" / "html"
+    sphinx_build = docs_python.parent / "sphinx-build"
+    run(sphinx_build, "-W", "--keep-going", "-b", "html", "docs", html, cwd=repo)
+    return SimpleNamespace(cluster=request.param, repo=repo, html=html)
+
+
+def test_docs_execute_the_example_notebook(built_docs):
+    html = built_docs.html
+    page = (html / "examples" / "quickstart.html").read_text()
+    assert NOTEBOOK_OUTPUT in page.replace("&#39;", "'")
+
+
+def test_api_page_lists_zscore_with_its_numpydoc_sections(built_docs):
+    html = built_docs.html
+    assert 'href="api/generated/my_project.zscore.html"' in (html / "api.html").read_text()
+    function_page = (html / "api" / "generated" / "my_project.zscore.html").read_text()
+    assert "Standardize values to zero mean" in function_page
+    assert re.search(r">Parameters<.*>Returns<.*>Raises<", function_page, re.DOTALL)
+
+
+def test_docs_take_the_version_from_the_installed_package(built_docs):
+    html = built_docs.html
+    assert "My Project 0.1.0 documentation" in (html / "index.html").read_text()
+
+
+def test_docs_include_contributing_and_changelog_from_the_repo_root(built_docs):
+    html = built_docs.html
+    assert "Fork" in (html / "contributing.html").read_text()
+    assert "Unreleased" in (html / "changelog.html").read_text()
+
+
+def test_hpc_guide_is_the_readme_section_only_when_there_is_a_cluster(built_docs):
+    html = built_docs.html
+    linked = 'href="hpc.html"' in (html / "index.html").read_text()
+    if built_docs.cluster == "none":
+        assert not linked
+        assert not (html / "hpc.html").exists()
+        return
+    assert linked
+    readme = (built_docs.repo / "README.md").read_text()
+    section = readme.split("<!-- hpc-start -->")[1].split("<!-- hpc-end -->")[0]
+    guide = (html / "hpc.html").read_text()
+    # Every word of the section's first prose line shows up on the page.
+    first_line = next(line for line in section.splitlines() if re.match(r"[A-Za-z]", line))
+    for word in re.findall(r"[A-Za-z]{4,}", first_line):
+        assert word in guide
+
+
+def test_readthedocs_config_is_valid_and_uses_the_newest_python(default_repo):
+    config = default_repo / ".readthedocs.yaml"
+    run("check-jsonschema", "--builtin-schema", "vendor.readthedocs", config)
+    pyproject = tomllib.loads((default_repo / "pyproject.toml").read_text())
+    versions = [
+        classifier.rsplit(" ", 1)[1]
+        for classifier in pyproject["project"]["classifiers"]
+        if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", classifier)
+    ]
+    newest = max(versions, key=lambda version: int(version.split(".")[1]))
+    settings = yaml.safe_load(config.read_text())
+    assert settings["build"]["tools"]["python"] == newest
+    assert settings["python"]["install"] == [{"method": "pip", "path": ".", "extra_requirements": ["docs"]}]
+    assert settings["sphinx"]["configuration"] == "docs/conf.py"
+
+
+def test_docs_none_leaves_no_docs_behind(cookies):
+    result = cookies.bake(extra_context={"docs": "none"})
+    assert result.exception is None, result.exception
+    repo = result.project_path
+    for path in ["docs", ".readthedocs.yaml", ".github/workflows/docs.yml"]:
+        assert not (repo / path).exists(), path
+    assert (repo / "CHANGELOG.md").is_file()
+    pyproject = tomllib.loads((repo / "pyproject.toml").read_text())
+    assert "docs" not in pyproject["project"]["optional-dependencies"]
+    assert "Documentation" not in pyproject["project"]["urls"]
+    # "docs" as a word or path (docs/, graft docs), not inside another site's address (docs.csc.fi).
+    mentions = re.compile(r"sphinx|readthedocs|github\.io|(?<![\w./-])docs\b(?![.-])", re.IGNORECASE)
+    leftovers = [
+        f"{path.relative_to(repo)}: {line.strip()}"
+        for path in sorted(repo.rglob("*"))
+        if path.is_file() and path.name != ".copier-answers.yml"  # it records "docs: none"
+        for line in path.read_text().splitlines()
+        if mentions.search(line)
+    ]
+    assert not leftovers
