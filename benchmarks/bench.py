@@ -21,7 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
-# cookiecutter and copier import the template's helpers/; keep their bytecode out of the repo.
+# cookiecutter and copier import the template's lab_template/; keep their bytecode out of the repo.
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
@@ -35,7 +35,8 @@ def bake_cookiecutter(workdir: Path) -> Path:
 
 
 def bake_copier(workdir: Path) -> Path:
-    copier = [sys.executable, "-m", "copier", "copy", "--defaults", "--trust", "--quiet"]
+    # HEAD: the working tree, as cookiecutter bakes it (copier would take the newest tag).
+    copier = [sys.executable, "-m", "copier", "copy", "--defaults", "--trust", "--quiet", "--vcs-ref=HEAD"]
     run(*copier, TEMPLATE_ROOT, workdir / "my_project")
     return workdir / "my_project"
 

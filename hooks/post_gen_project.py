@@ -10,8 +10,8 @@ from pathlib import Path
 TEMPLATE_ROOT = Path({{ template_root | py_str }})
 sys.path.insert(0, str(TEMPLATE_ROOT))
 
-from helpers.answers import write_answers_file  # noqa: E402
-from helpers.tree import remove_switched_off_dirs  # noqa: E402
+from lab_template.answers import write_answers_file  # noqa: E402
+from lab_template.tree import remove_switched_off_dirs  # noqa: E402
 
 ANSWERS = json.loads({{ cookiecutter | tojson | py_str }})
 

@@ -10,6 +10,6 @@ import sys
 
 sys.path.insert(0, {{ template_root | py_str }})
 
-from helpers.validation import exit_on_bad_answers  # noqa: E402
+from lab_template.validation import exit_on_bad_answers  # noqa: E402
 
 exit_on_bad_answers(json.loads({{ cookiecutter | tojson | py_str }}))

@@ -1,7 +1,4 @@
-"""Shared test code: bake with either tool, run commands, check a generated repo.
-
-(Not named helpers.py: that name is the template's own package, which cookiecutter imports.)
-"""
+"""Shared test code: bake with either tool, run commands, check a generated repo."""
 
 from __future__ import annotations
 
@@ -45,8 +42,8 @@ def bake_cookiecutter(output_dir: Path, template: Path = TEMPLATE_ROOT, **answer
     """`cookiecutter --no-input` with answers; returns the generated repo."""
     extra = [f"{key}={value}" for key, value in answers.items()]
     # Run from the output folder: `python -m` puts the working directory first on sys.path, and
-    # cookiecutter appends the template's, so a `helpers` package in the working directory (this
-    # checkout's) would be imported instead of the template's own.
+    # cookiecutter appends the template's, so the `lab_template` package in the working directory
+    # (this checkout's) would be imported instead of that of the template being baked.
     output_dir.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", output_dir, template, *extra]
     run(*command, cwd=output_dir)

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from support import CHOICES, TEMPLATE_ROOT, bake_cookiecutter, bake_copier, files_of, git_commit_all, run
 
-from helpers.validation import answer_error
+from lab_template.validation import answer_error
 
 ANSWERS_FILE = ".copier-answers.yml"
 TEMPLATE_DIR_NAME = "{{cookiecutter.package_name}}"
@@ -121,7 +121,7 @@ def test_cookiecutter_and_copier_make_the_same_repo(answers, frozen_template, tm
     assert cookiecutter_answers == yaml.safe_load(copier_files.pop(ANSWERS_FILE))
     assert sorted(cookiecutter_files) == sorted(copier_files)
     assert cookiecutter_files == copier_files, _first_difference(cookiecutter_files, copier_files)
-    # The same folders (the empty ones removed by helpers/tree.py under both) and permissions.
+    # The same folders (the empty ones removed by lab_template/tree.py under both) and permissions.
     assert _folders_of(from_cookiecutter) == _folders_of(from_copier)
     assert _modes_of(from_cookiecutter) == _modes_of(from_copier)
 
@@ -286,16 +286,41 @@ def test_an_existing_repo_adopts_the_template(tmp_path):
 
 # --- Bad answers: refused by both tools with the same message --------------------------------------
 
-# (question, bad answer): each must be refused by the template's own rule (helpers/validation.py).
+# (question, bad answer): at least one for every rule of lab_template/validation.py, each of
+# which must be refused by both tools with that rule's message.
 BAD_ANSWERS = [
+    ("project_name", ""),
+    ("project_name", "two\nlines"),
     ("package_name", "class"),
+    ("package_name", "match"),
     ("package_name", "json"),
     ("package_name", "my-pkg"),
+    ("package_name", "MyPkg"),
+    ("package_name", "1st_try"),
+    ("distribution_name", "-gp-"),
+    ("distribution_name", "gp toolkit"),
+    ("description", "   "),
+    ("description", "tab\tseparated"),
+    ("author_name", ""),
     ("author_email", "nobody"),
-    ("python_min", "2.7"),
-    ("slurm_account", "a b"),
+    ("author_email", "ada@localhost"),
+    ("github_org", "my_org"),
+    ("github_org", "-org"),
     ("license", "GPL"),
+    ("python_min", "2.7"),
+    ("python_min", "3.9"),
+    ("python_min", "three"),
+    ("hpc_cluster", "triton"),
+    ("slurm_account", "a b"),
+    ("slurm_account", "proj;rm -rf ~"),
+    ("slurm_account", "$(id)"),
+    ("recipe_maintainers", "ada lovelace!"),
+    ("recipe_maintainers", ""),
+    ("docs", "mkdocs"),
 ]
+# cookiecutter evaluates a --no-input answer as Jinja before any check can see it (it then
+# fails on its own), so the rule against Jinja markers is shown through copier only.
+COPIER_ONLY_BAD_ANSWERS = [("description", "uses {{ jinja }} markers")]
 
 
 # A choice question's answer is checked against its list by the tool itself, before the
@@ -315,7 +340,7 @@ def expected_refusal(tool: str, field: str, value: str) -> str:
     return message if tool == "copier" else f"error: {message}"
 
 
-@pytest.mark.parametrize(("field", "value"), BAD_ANSWERS)
+@pytest.mark.parametrize(("field", "value"), BAD_ANSWERS + COPIER_ONLY_BAD_ANSWERS)
 def test_copier_refuses_a_bad_answer(field, value, frozen_template, tmp_path):
     destination = tmp_path / "project"
     result = run(

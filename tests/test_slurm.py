@@ -12,8 +12,8 @@ import yaml
 from slurm_cluster import SlurmCluster, SlurmError
 from support import CHOICES, QUESTIONS, TEMPLATE_ROOT, assert_repo_valid, bake_cookiecutter, files_of, run
 
-sys.path.insert(0, str(TEMPLATE_ROOT))  # the template's own helpers package
-from helpers.clusters import CLUSTERS
+sys.path.insert(0, str(TEMPLATE_ROOT))  # the template's own lab_template package
+from lab_template.clusters import CLUSTERS
 
 HPC_CLUSTERS = [choice for choice in CHOICES["hpc_cluster"] if choice != "none"]
 DEFAULT_CLUSTER = CHOICES["hpc_cluster"][0]

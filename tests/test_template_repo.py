@@ -10,7 +10,7 @@ TEST_COMMAND = "python -m pip install -r requirements-test.txt && python -m pyte
 
 
 def test_copier_yml_is_generated_from_cookiecutter_json():
-    run(sys.executable, TEMPLATE_ROOT / "helpers" / "write_copier_yml.py", "--check")
+    run(sys.executable, TEMPLATE_ROOT / "lab_template" / "write_copier_yml.py", "--check")
 
 
 def test_ci_runs_the_readme_test_command():

@@ -18,13 +18,13 @@ from pathlib import Path
 
 from jinja2.ext import Extension
 
-# copier loads this file by its path, not as ``helpers.extensions``: make the sibling modules
+# copier loads this file by its path, not as ``lab_template.extensions``: make the sibling modules
 # importable the same way under both tools.
 _TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
 if _TEMPLATE_ROOT not in sys.path:
     sys.path.insert(0, _TEMPLATE_ROOT)
 
-from helpers import clusters, validation  # noqa: E402
+from lab_template import clusters, validation  # noqa: E402
 
 
 def to_package_name(project_name: str) -> str:

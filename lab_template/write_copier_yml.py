@@ -1,7 +1,7 @@
 """Write copier.yml from cookiecutter.json, the one place where the questions are defined.
 
-    python helpers/write_copier_yml.py          # rewrite copier.yml
-    python helpers/write_copier_yml.py --check  # exit 1 if copier.yml is out of date
+    python lab_template/write_copier_yml.py          # rewrite copier.yml
+    python lab_template/write_copier_yml.py --check  # exit 1 if copier.yml is out of date
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 HEADER = """\
-# Generated from cookiecutter.json by helpers/write_copier_yml.py: edit that file, not this one.
+# Generated from cookiecutter.json by lab_template/write_copier_yml.py: edit that file, not this one.
 # Run with copier >= 9.4 and copier-template-extensions, and --trust (the Jinja extensions
 # below are Python code from this repository).
 """
@@ -29,14 +29,14 @@ SETTINGS = {
     "_envops": {"keep_trailing_newline": True},
     "_jinja_extensions": [
         "copier_template_extensions.TemplateExtensionLoader",
-        "helpers/extensions.py:LabExtension",
-        "helpers/copier_namespace.py:CookiecutterNamespace",
+        "lab_template/extensions.py:LabExtension",
+        "lab_template/copier_namespace.py:CookiecutterNamespace",
     ],
-    # The same clean-up as cookiecutter's post-gen hook (see helpers/tree.py).
+    # The same clean-up as cookiecutter's post-gen hook (see lab_template/tree.py).
     "_tasks": [
         [
             "{{ _copier_python }}",
-            "{{ _copier_conf.src_path }}/helpers/tree.py",
+            "{{ _copier_conf.src_path }}/lab_template/tree.py",
             "{{ _copier_conf.src_path }}/{% raw %}{{cookiecutter.package_name}}{% endraw %}",
         ]
     ],
@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
     text = render()
     if "--check" in argv:
         if target.read_text(encoding="utf-8") != text:
-            print("copier.yml is out of date: run python helpers/write_copier_yml.py", file=sys.stderr)
+            print("copier.yml is out of date: run python lab_template/write_copier_yml.py", file=sys.stderr)
             return 1
         return 0
     target.write_text(text, encoding="utf-8")

@@ -2,7 +2,7 @@
 
 Optional files carry their condition in their name (an empty name is not written), but both
 cookiecutter and copier still create the folder that held them. cookiecutter's post-gen hook
-calls this; copier runs it as a task:  python helpers/tree.py <template_dir> (in the project).
+calls this; copier runs it as a task:  python lab_template/tree.py <template_dir> (in the project).
 """
 
 from __future__ import annotations
