@@ -1,9 +1,10 @@
-"""Time the template on this machine: bakes with both tools, and a bake-to-tested-wheel round trip.
+"""Time the template on this machine: bakes with both tools, an update, and a round trip.
 
     python benchmarks/bench.py [--runs 5] [--round-trip-runs 3]
 
 Prints a Markdown table of wall-clock seconds (median, min, max). Everything happens in
-temporary folders; nothing is written into this repository.
+temporary folders; nothing is written into this repository. The update is timed on a clone
+of the last commit (tagged v1 there, plus a v2 that adds one file), the bakes on the working tree.
 """
 
 from __future__ import annotations
@@ -41,14 +42,39 @@ def bake_copier(workdir: Path) -> Path:
     return workdir / "my_project"
 
 
+GIT = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
+
+
+def commit_all(repo: Path, message: str) -> None:
+    run(*GIT, "add", "--all", cwd=repo)
+    run(*GIT, "commit", "--quiet", "-m", message, cwd=repo)
+
+
+def project_one_version_behind(workdir: Path) -> Path:
+    """A committed project made by copier from template v1, whose template now has a v2."""
+    template, project = workdir / "template", workdir / "project"
+    run(*GIT, "clone", "--quiet", TEMPLATE_ROOT, template)
+    run(*GIT, "tag", "v1", cwd=template)
+    run(sys.executable, "-m", "copier", "copy", "--defaults", "--trust", "--quiet", template, project)
+    run(*GIT, "init", "--quiet", "--initial-branch=main", cwd=project)
+    commit_all(project, "Start from the template")
+    (template / "{{cookiecutter.package_name}}" / "AUTHORS.md").write_text("# Authors\n")
+    commit_all(template, "Add AUTHORS.md")
+    run(*GIT, "tag", "v2", cwd=template)
+    return project
+
+
+def update_copier(project: Path) -> None:
+    run(sys.executable, "-m", "copier", "update", "--defaults", "--trust", "--quiet", cwd=project)
+    assert (project / "AUTHORS.md").is_file()
+
+
 def round_trip(workdir: Path) -> None:
     """Bake, tag v0.1.0, build sdist and wheel, install the wheel in a fresh venv, run its tests."""
     repo = bake_cookiecutter(workdir)
-    git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
-    run(*git, "init", "--quiet", "--initial-branch=main", cwd=repo)
-    run(*git, "add", "--all", cwd=repo)
-    run(*git, "commit", "--quiet", "-m", "Initial commit", cwd=repo)
-    run(*git, "tag", "v0.1.0", cwd=repo)
+    run(*GIT, "init", "--quiet", "--initial-branch=main", cwd=repo)
+    commit_all(repo, "Initial commit")
+    run(*GIT, "tag", "v0.1.0", cwd=repo)
     run(sys.executable, "-m", "build", "--outdir", "dist", ".", cwd=repo)
     run(sys.executable, "-m", "venv", workdir / "venv")
     python = workdir / "venv" / "bin" / "python"
@@ -57,13 +83,19 @@ def round_trip(workdir: Path) -> None:
     run(python, "-m", "pytest", "--pyargs", "my_project", "-p", "no:cacheprovider", cwd=workdir)
 
 
-def measure(step: Callable[[Path], object], runs: int) -> list[float]:
-    """Wall-clock seconds of `runs` calls of step, each in a new temporary folder."""
+def measure(
+    step: Callable[[Path], object], runs: int, prepare: Callable[[Path], Path] | None = None
+) -> list[float]:
+    """Wall-clock seconds of `runs` calls of step, each in a new temporary folder.
+
+    With prepare, each run first calls it (untimed) and gives its result to step.
+    """
     seconds = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as workdir:
+            argument = prepare(Path(workdir)) if prepare else Path(workdir)
             start = time.perf_counter()
-            step(Path(workdir))
+            step(argument)
             seconds.append(time.perf_counter() - start)
     return seconds
 
@@ -75,9 +107,15 @@ def main() -> None:
     args = parser.parse_args()
 
     steps = [
-        ("`cookiecutter --no-input` bake", bake_cookiecutter, args.runs),
-        ("`copier copy --defaults --trust` bake", bake_copier, args.runs),
-        ("Bake, build, install in a fresh venv, `pytest --pyargs`", round_trip, args.round_trip_runs),
+        ("`cookiecutter --no-input` bake", bake_cookiecutter, args.runs, None),
+        ("`copier copy --defaults --trust` bake", bake_copier, args.runs, None),
+        (
+            "`copier update --defaults --trust`, v1 to v2",
+            update_copier,
+            args.runs,
+            project_one_version_behind,
+        ),
+        ("Bake, build, install in a fresh venv, `pytest --pyargs`", round_trip, args.round_trip_runs, None),
     ]
     print(
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs, cookiecutter {version('cookiecutter')}, "
@@ -85,8 +123,8 @@ def main() -> None:
     )
     print("| Step | Runs | Median (s) | Min (s) | Max (s) |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for name, step, runs in steps:
-        seconds = measure(step, runs)
+    for name, step, runs, prepare in steps:
+        seconds = measure(step, runs, prepare)
         median, fastest, slowest = statistics.median(seconds), min(seconds), max(seconds)
         print(f"| {name} | {runs} | {median:.2f} | {fastest:.2f} | {slowest:.2f} |")
 

@@ -24,7 +24,7 @@ _TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
 if _TEMPLATE_ROOT not in sys.path:
     sys.path.insert(0, _TEMPLATE_ROOT)
 
-from lab_template import clusters, validation  # noqa: E402
+from lab_template import clusters, validation
 
 
 def to_package_name(project_name: str) -> str:

@@ -1,7 +1,7 @@
 """Write copier.yml from cookiecutter.json, the one place where the questions are defined.
 
-    python lab_template/write_copier_yml.py          # rewrite copier.yml
-    python lab_template/write_copier_yml.py --check  # exit 1 if copier.yml is out of date
+Run ``python lab_template/write_copier_yml.py`` after changing cookiecutter.json; with
+``--check`` it only exits 1 if copier.yml is out of date (a test runs that).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import CHOICES, TEMPLATE_ROOT, bake_cookiecutter, bake_copier, files_of, git_commit_all, run
 
 from lab_template.validation import answer_error
+from support import CHOICES, TEMPLATE_ROOT, bake_cookiecutter, bake_copier, files_of, git_commit_all, run
 
 ANSWERS_FILE = ".copier-answers.yml"
 TEMPLATE_DIR_NAME = "{{cookiecutter.package_name}}"

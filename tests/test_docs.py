@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
+
 from support import copy_tree, make_venv, run
 
 # Under pytest-xdist, one worker runs all of these: the docs venv is made once.

@@ -7,9 +7,9 @@ Every rendered format must escape them (see lab_template/extensions.py).
 from __future__ import annotations
 
 import email.parser
-import html
 import email.policy
 import email.utils
+import html
 import re
 import sys
 import zipfile

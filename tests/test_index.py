@@ -16,6 +16,7 @@ import urllib.request
 import warnings
 
 import pytest
+
 from support import make_venv, run
 
 with warnings.catch_warnings():

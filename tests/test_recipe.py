@@ -13,6 +13,7 @@ import tomllib
 
 import pytest
 import yaml
+
 from support import copy_tree, git_commit_all, render_conda_recipe, run
 
 # Answers unlike the defaults: a Python above conda-forge's minimum, a dotted mixed-case

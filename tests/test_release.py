@@ -24,7 +24,8 @@ def test_wheel_ships_the_example_notebooks(released_repo):
 
 def test_sdist_holds_tests_examples_and_licence(released_repo):
     (sdist,) = (released_repo / "dist").glob("*.tar.gz")
-    names = {name.split("/", 1)[1] for name in tarfile.open(sdist).getnames() if "/" in name}
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert {"LICENSE", "examples/quickstart.ipynb", "my_project/tests/test_stats.py"} <= names
 
 

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 import yaml
+
 from slurm_cluster import SlurmCluster, SlurmError
 from support import CHOICES, QUESTIONS, TEMPLATE_ROOT, assert_repo_valid, bake_cookiecutter, files_of, run
 

@@ -17,3 +17,9 @@ def test_ci_runs_the_readme_test_command():
     assert TEST_COMMAND in (TEMPLATE_ROOT / "README.md").read_text()
     ci_lines = (TEMPLATE_ROOT / ".ci" / "run").read_text().splitlines()
     assert ci_lines[-1] == TEST_COMMAND
+
+
+def test_the_template_code_passes_ruff():
+    code = [TEMPLATE_ROOT / name for name in ("lab_template", "tests", "benchmarks")]
+    run("ruff", "check", "--no-cache", *code)
+    run("ruff", "format", "--check", "--no-cache", *code)

@@ -12,6 +12,7 @@ import tomllib
 
 import pytest
 import yaml
+
 from support import CHOICES, copy_tree, git_commit_all, run
 
 # `uses: owner/repo[/path]@<full commit SHA> # v<version>`: a tag can be moved, a commit cannot.
