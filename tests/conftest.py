@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from support import TEMPLATE_ROOT, copy_tree, git_commit_all, run
+from support import copy_tree, git_commit_all, run
 
 # Every git command in the tests commits as this person, whatever the machine's git config.
 os.environ.update(
@@ -48,8 +48,3 @@ def wheel_python(released_repo, tmp_path_factory):
     venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
     run(sys.executable, "tools/release_check.py", "test-wheel", "--venv", venv, cwd=released_repo)
     return venv / "bin" / "python"
-
-
-@pytest.fixture(scope="session")
-def template_root():
-    return TEMPLATE_ROOT

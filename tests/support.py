@@ -135,9 +135,19 @@ def git_commit_all(repo: Path, message: str) -> None:
 
 
 def make_venv(path: Path, *requirements) -> Path:
-    """A fresh virtual environment with requirements installed; returns its python."""
-    run(sys.executable, "-m", "venv", path)
+    """A fresh virtual environment with requirements installed; returns its python.
+
+    The venv gets no pip of its own (half the time): install into it with `pip_install`.
+    """
+    run(sys.executable, "-m", "venv", "--without-pip", path)
     python = path / "bin" / "python"
     if requirements:
-        run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements)
+        pip_install(python, "--quiet", *requirements)
     return python
+
+
+def pip_install(python: Path, *arguments) -> subprocess.CompletedProcess:
+    """`pip install` into the environment of python, with the pip running these tests."""
+    return run(
+        sys.executable, "-m", "pip", "--python", python, "install", "--disable-pip-version-check", *arguments
+    )

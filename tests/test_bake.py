@@ -6,7 +6,8 @@ import tomllib
 
 import pytest
 
-from support import CHOICES, assert_repo_valid
+from lab_template.validation import SUPPORTED_PYTHONS
+from support import CHOICES, assert_repo_valid, run
 
 
 def test_default_bake_is_valid(default_repo):
@@ -70,3 +71,38 @@ def test_every_licence_bakes_its_real_text(cookies, license_id):
     assert tomllib.loads((repo / "pyproject.toml").read_text())["project"]["license"] == license_id
     if license_id in {"BSD-3-Clause", "MIT"}:
         assert "Ada Lovelace" in text
+
+
+def test_generated_code_passes_its_own_checks(default_repo):
+    """What the repo's pre-commit hooks run on the first commit, with the repo's own settings."""
+    run("ruff", "check", "--no-cache", ".", cwd=default_repo)
+    run("ruff", "format", "--check", "--no-cache", ".", cwd=default_repo)
+    run("pre-commit", "validate-config", ".pre-commit-config.yaml", cwd=default_repo)
+
+
+# Every value of every question that changes which files exist or what they say; the licences
+# and clusters have their own tests.
+CHOICE_BAKES = [
+    *({"python_min": version} for version in SUPPORTED_PYTHONS),
+    {"docs": "none"},
+    {"docs": "none", "hpc_cluster": "none"},
+]
+
+
+@pytest.mark.parametrize(
+    "answers", CHOICE_BAKES, ids=lambda answers: ",".join(f"{k}={v}" for k, v in answers.items())
+)
+def test_every_choice_bakes_a_clean_repo(cookies, answers):
+    result = cookies.bake(extra_context=answers)
+    assert result.exception is None, result.exception
+    repo = result.project_path
+    assert_repo_valid(repo)
+    run("ruff", "check", "--no-cache", ".", cwd=repo)
+    run("ruff", "format", "--check", "--no-cache", ".", cwd=repo)
+    pyproject = tomllib.loads((repo / "pyproject.toml").read_text())
+    python_min = answers.get("python_min", "3.10")
+    assert pyproject["project"]["requires-python"] == f">={python_min}"
+    classifiers = [
+        c for c in pyproject["project"]["classifiers"] if c.count(".") == 1 and "Python :: 3." in c
+    ]
+    assert classifiers[0].endswith(python_min) and classifiers[-1].endswith(SUPPORTED_PYTHONS[-1])

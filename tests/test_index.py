@@ -17,7 +17,7 @@ import warnings
 
 import pytest
 
-from support import make_venv, run
+from support import make_venv, pip_install, run
 
 with warnings.catch_warnings():
     # passlib 1.7 imports the standard library's crypt module, deprecated since Python 3.11.
@@ -105,8 +105,8 @@ def test_an_upload_needs_the_password(index_url, released_repo):
 def test_the_release_installs_from_the_index_with_dependencies_from_pypi(index_url, uploaded, tmp_path):
     python = make_venv(tmp_path / "venv")
     report = tmp_path / "report.json"
-    run(
-        python, "-m", "pip", "install", "--disable-pip-version-check", "--report", report,
+    pip_install(
+        python, "--report", report,
         "--index-url", f"{index_url}/simple/", "--extra-index-url", "https://pypi.org/simple",
         "my-project==0.1.0",
     )  # fmt: skip

@@ -5,16 +5,13 @@ from __future__ import annotations
 import contextlib
 import re
 import shlex
-import sys
 
 import pytest
 import yaml
 
-from slurm_cluster import SlurmCluster, SlurmError
-from support import CHOICES, QUESTIONS, TEMPLATE_ROOT, assert_repo_valid, bake_cookiecutter, files_of, run
-
-sys.path.insert(0, str(TEMPLATE_ROOT))  # the template's own lab_template package
 from lab_template.clusters import CLUSTERS
+from slurm_cluster import SlurmCluster, SlurmError
+from support import CHOICES, QUESTIONS, assert_repo_valid, bake_cookiecutter, files_of, make_venv, run
 
 HPC_CLUSTERS = [choice for choice in CHOICES["hpc_cluster"] if choice != "none"]
 DEFAULT_CLUSTER = CHOICES["hpc_cluster"][0]
@@ -206,9 +203,7 @@ def cloned_repo(released_repo, tmp_path_factory):
     repo = tmp_path_factory.mktemp("cluster") / released_repo.name
     run("git", "clone", "--quiet", released_repo, repo)
     (wheel,) = (released_repo / "dist").glob("*.whl")
-    # A venv without pip of its own, filled by this pip: half the time of support.make_venv.
-    run(sys.executable, "-m", "venv", "--without-pip", repo / ".venv")
-    run(sys.executable, "-m", "pip", "--python", repo / ".venv/bin/python", "install", "--quiet", wheel)
+    make_venv(repo / ".venv", wheel)
     return repo
 
 
