@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from support import TEMPLATE_ROOT, run
+from lab_template.validation import RULES
+from support import QUESTIONS, TEMPLATE_ROOT, run
 
 TEST_COMMAND = "python -m pip install -r requirements-test.txt && python -m pytest"
 
@@ -23,3 +24,8 @@ def test_the_template_code_passes_ruff():
     code = [TEMPLATE_ROOT / name for name in ("lab_template", "tests", "benchmarks")]
     run("ruff", "check", "--no-cache", *code)
     run("ruff", "format", "--check", "--no-cache", *code)
+
+
+def test_every_question_has_a_validation_rule():
+    # copier.yml calls answer_error(question, answer) for every question.
+    assert list(RULES) == list(QUESTIONS)
