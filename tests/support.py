@@ -72,7 +72,7 @@ def files_of(repo: Path) -> dict[str, bytes]:
     }
 
 
-def render_conda_recipe(text: str, version: str = "0.1.0") -> str:
+def render_conda_recipe(text: str) -> str:
     """Render a conda-forge meta.yaml the way conda-build does: its own Jinja variables."""
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
     return environment.from_string(text).render(

@@ -18,10 +18,18 @@ import pytest
 import yaml
 
 from lab_template.validation import answer_error
-from support import CHOICES, TEMPLATE_ROOT, bake_cookiecutter, bake_copier, files_of, git_commit_all, run
+from support import (
+    CHOICES,
+    TEMPLATE_DIR,
+    TEMPLATE_ROOT,
+    bake_cookiecutter,
+    bake_copier,
+    files_of,
+    git_commit_all,
+    run,
+)
 
 ANSWERS_FILE = ".copier-answers.yml"
-TEMPLATE_DIR_NAME = "{{cookiecutter.package_name}}"
 
 
 def make_template_repo(path: Path) -> Path:
@@ -136,17 +144,15 @@ NEW_FILE_TEXT = "# Authors of {{ cookiecutter.project_name }}\n"
 WORKFLOW_LINE = "# Template v2: this line arrived with an update."
 
 
-def workflow_file(template: Path) -> str:
-    """The generated file that v2 changes: CI's workflow, once the template has one."""
-    ci = ".github/workflows/ci.yml"
-    return ci if (template / TEMPLATE_DIR_NAME / ci).is_file() else ".pre-commit-config.yaml"
+# The generated workflow that template v2 changes.
+CI_WORKFLOW = ".github/workflows/ci.yml"
 
 
 def release_v2(template: Path, readme_title: str | None = None) -> None:
     """Change the template (and its README title, for a conflict), commit, tag v2."""
-    template_dir = template / TEMPLATE_DIR_NAME
+    template_dir = template / TEMPLATE_DIR.name
     (template_dir / NEW_FILE).write_text(NEW_FILE_TEXT)
-    workflow = template_dir / workflow_file(template)
+    workflow = template_dir / CI_WORKFLOW
     workflow.write_text(f"{workflow.read_text()}{WORKFLOW_LINE}\n")
     if readme_title:
         _replace_first_line(template_dir / "README.md", readme_title)
@@ -208,7 +214,7 @@ def test_update_brings_template_changes_and_keeps_user_edits(tool, tmp_path):
 
     assert answers_of(project)["_commit"] == "v2"
     assert (project / NEW_FILE).read_text() == "# Authors of My Project\n"
-    assert (project / workflow_file(template)).read_text().endswith(f"\n{WORKFLOW_LINE}\n")
+    assert (project / CI_WORKFLOW).read_text().endswith(f"\n{WORKFLOW_LINE}\n")
     assert USER_README_LINE in (project / "README.md").read_text()
     dependencies = tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
     assert USER_DEPENDENCY in dependencies
