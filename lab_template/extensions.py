@@ -1,7 +1,8 @@
 """Jinja filters and globals that the template files use, for cookiecutter and copier alike.
 
 Free text never goes into a generated file by pasting it inside quotes: every format has its
-own filter (``toml_str``, ``yaml_str``, ``py_str``, ``sh_quote``, ``md_text``) that escapes for it.
+own filter (``toml_str``, ``yaml_str``, ``py_str``, ``md_text``) that escapes for it. (The bash
+scripts take only validated identifiers, such as the package name and the SLURM account.)
 The free-text filters also drop surrounding whitespace: a space typed before or after an answer
 is an accident, and would end up as trailing whitespace or a padded PyPI summary.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import shlex
 import sys
 import unicodedata
 from pathlib import Path
@@ -64,11 +64,6 @@ def py_str(text: str) -> str:
     return _json_str(text)
 
 
-def sh_quote(text: str) -> str:
-    """One bash word, quoted only if it needs to be."""
-    return shlex.quote(str(text))
-
-
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|])")
 # What makes a paragraph a list, heading, quote or setext underline: "- ", "# ", "> ", "1. ".
 _MARKDOWN_BLOCK_START = re.compile(r"^([-+#>=]|\d+[.)])")
@@ -113,7 +108,6 @@ class LabExtension(Extension):
             toml_str=toml_str,
             yaml_str=yaml_str,
             py_str=py_str,
-            sh_quote=sh_quote,
             md_text=md_text,
             split_ids=validation.split_ids,
         )
