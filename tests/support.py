@@ -23,6 +23,7 @@ QUESTIONS = {
 }
 CHOICES = {key: value for key, value in QUESTIONS.items() if isinstance(value, list)}
 JINJA_MARKERS = re.compile(r"\{\{|\{%|\{#")
+ANSWERS_FILE = ".copier-answers.yml"
 
 
 def run(*args, cwd=None, env=None, check=True, timeout=600) -> subprocess.CompletedProcess:
@@ -70,6 +71,20 @@ def files_of(repo: Path) -> dict[str, bytes]:
         for p in sorted(repo.rglob("*"))
         if p.is_file() and ".git" not in p.relative_to(repo).parts
     }
+
+
+def mentions(repo: Path, pattern: re.Pattern, ignore: set[str] = frozenset()) -> list[str]:
+    """Every line of the repo's files that pattern matches, as 'file: line'.
+
+    The answers file (it records every answer) and the files named in ignore are skipped.
+    """
+    return [
+        f"{name}: {line.strip()}"
+        for name, content in files_of(repo).items()
+        if name != ANSWERS_FILE and name not in ignore
+        for line in content.decode(errors="replace").splitlines()
+        if pattern.search(line)
+    ]
 
 
 def render_conda_recipe(text: str) -> str:

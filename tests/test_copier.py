@@ -19,6 +19,7 @@ import yaml
 
 from lab_template.validation import answer_error
 from support import (
+    ANSWERS_FILE,
     CHOICES,
     TEMPLATE_DIR,
     TEMPLATE_ROOT,
@@ -28,8 +29,6 @@ from support import (
     git_commit_all,
     run,
 )
-
-ANSWERS_FILE = ".copier-answers.yml"
 
 
 def make_template_repo(path: Path) -> Path:

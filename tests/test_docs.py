@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from support import copy_tree, make_venv, run
+from support import copy_tree, make_venv, mentions, run
 
 # Under pytest-xdist, one worker runs all of these: the docs venv is made once.
 pytestmark = pytest.mark.xdist_group("docs")
@@ -112,12 +112,5 @@ def test_docs_none_leaves_no_docs_behind(cookies):
     assert "docs" not in pyproject["project"]["optional-dependencies"]
     assert "Documentation" not in pyproject["project"]["urls"]
     # "docs" as a word or path (docs/, graft docs), not inside another site's address (docs.csc.fi).
-    mentions = re.compile(r"sphinx|readthedocs|github\.io|(?<![\w./-])docs\b(?![.-])", re.IGNORECASE)
-    leftovers = [
-        f"{path.relative_to(repo)}: {line.strip()}"
-        for path in sorted(repo.rglob("*"))
-        if path.is_file() and path.name != ".copier-answers.yml"  # it records "docs: none"
-        for line in path.read_text().splitlines()
-        if mentions.search(line)
-    ]
-    assert not leftovers
+    docs_words = re.compile(r"sphinx|readthedocs|github\.io|(?<![\w./-])docs\b(?![.-])", re.IGNORECASE)
+    assert not mentions(repo, docs_words)

@@ -11,7 +11,15 @@ import yaml
 
 from lab_template.clusters import CLUSTERS
 from slurm_cluster import SlurmCluster, SlurmError
-from support import CHOICES, QUESTIONS, assert_repo_valid, bake_cookiecutter, files_of, make_venv, run
+from support import (
+    CHOICES,
+    QUESTIONS,
+    assert_repo_valid,
+    bake_cookiecutter,
+    make_venv,
+    mentions,
+    run,
+)
 
 HPC_CLUSTERS = [choice for choice in CHOICES["hpc_cluster"] if choice != "none"]
 DEFAULT_CLUSTER = CHOICES["hpc_cluster"][0]
@@ -124,17 +132,10 @@ def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
         r"shellcheck|running on|lumi|puhti|mahti|turso",
         re.IGNORECASE,
     )
-    # __main__.py reads SLURM's variables wherever it runs; the answers file records every answer.
+    # __main__.py reads SLURM's variables wherever it runs.
     may_say_slurm = {"my_project/__main__.py", "my_project/tests/test_main.py"}
-    mentions = []
-    for name, content in files_of(repo).items():
-        if name == ".copier-answers.yml":
-            continue
-        text = content.decode(errors="replace")
-        mentions += [f"{name}: {m.group()}" for m in hpc_words.finditer(text)]
-        if name not in may_say_slurm and "slurm" in text.lower():
-            mentions.append(f"{name}: slurm")
-    assert not mentions
+    slurm = re.compile("slurm", re.IGNORECASE)
+    assert not mentions(repo, hpc_words) + mentions(repo, slurm, ignore=may_say_slurm)
 
 
 @pytest.mark.parametrize("choice", [*HPC_CLUSTERS, "none"])
