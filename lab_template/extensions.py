@@ -21,10 +21,29 @@ from jinja2.ext import Extension
 # copier loads this file by its path, not as ``lab_template.extensions``: make the sibling modules
 # importable the same way under both tools.
 _TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
-if _TEMPLATE_ROOT not in sys.path:
-    sys.path.insert(0, _TEMPLATE_ROOT)
 
-from lab_template import clusters, validation
+
+def _forget_other_checkouts() -> None:
+    """Put this checkout first on sys.path and drop `lab_template` modules imported from another.
+
+    `copier update` renders two versions of the template (the old, then the new) in one process,
+    loading this file anew from each checkout; without this, the new render would reuse the
+    filters, rules and cluster table that the old one imported.
+    """
+    while _TEMPLATE_ROOT in sys.path:
+        sys.path.remove(_TEMPLATE_ROOT)
+    sys.path.insert(0, _TEMPLATE_ROOT)
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] != "lab_template":
+            continue
+        source = getattr(module, "__file__", None) or ""
+        if not Path(source).resolve().is_relative_to(_TEMPLATE_ROOT):
+            del sys.modules[name]
+
+
+_forget_other_checkouts()
+
+from lab_template import clusters, validation  # noqa: E402
 
 
 def to_package_name(project_name: str) -> str:

@@ -43,6 +43,17 @@ SETTINGS = {
 }
 
 
+# copier's migrations, which `copier update` runs (the README's "Release the template" says when a
+# release needs one): each names the first version that needs it, and a stage.
+MIGRATIONS: list[dict] = []
+# The last step of every update, whatever the versions: keep the user's changed files that the
+# update deleted, and list the conflicts (lab_template/update_report.py).
+UPDATE_REPORT = {
+    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/update_report.py"],
+    "when": "{{ _stage == 'after' }}",
+}
+
+
 def copier_questions(cookiecutter: dict) -> dict:
     prompts = cookiecutter.get("__prompts__", {})
     questions = {}
@@ -64,7 +75,7 @@ def copier_questions(cookiecutter: dict) -> dict:
 def render() -> str:
     cookiecutter = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
     body = yaml.safe_dump(
-        {**SETTINGS, **copier_questions(cookiecutter)},
+        {**SETTINGS, "_migrations": [*MIGRATIONS, UPDATE_REPORT], **copier_questions(cookiecutter)},
         sort_keys=False,
         allow_unicode=True,
         width=100,

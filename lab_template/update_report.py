@@ -1,0 +1,118 @@
+"""The end of every `copier update`: keep what it would delete of your work, and list its conflicts.
+
+copier runs this as the last migration of each update (`_migrations` in copier.yml), in the
+updated repo. copier updates only a clean repo, so HEAD is the repo as it was and the working
+tree is the update.
+
+- A file that is in HEAD but gone from the working tree was deleted by the update: the new
+  template version, or a changed answer, no longer makes it. If it differs from what the old
+  version made from the old answers, it holds the user's work: it is restored, with one line
+  saying so and what to do.
+- Conflicts (files left unmerged by ``--conflict inline``, ``.rej`` files by ``--conflict rej``)
+  are listed one a line, and the script exits 1: a conflicted update must not look like a clean
+  one to a person or a script (``copier update && git commit -a`` stops).
+
+Every line starts with "kept " or "conflict ", which tools/template_update.py of a generated
+repo relies on. Standard library, PyYAML and copier only: it runs in copier's Python.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=True).stdout
+
+
+def git_paths(*args: str) -> list[str]:
+    return [path for path in git(*args, "-z").split("\0") if path]
+
+
+def render_old_version(target: Path) -> Path:
+    """What the template version recorded in HEAD made from the answers recorded there."""
+    from copier import run_copy  # only needed when the update deleted something
+
+    answers = yaml.safe_load(git("show", f"HEAD:{ANSWERS_FILE}"))
+    run_copy(
+        answers["_src_path"],
+        target,
+        data={key: value for key, value in answers.items() if not key.startswith("_")},
+        vcs_ref=answers["_commit"],
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        skip_tasks=True,
+    )
+    return target
+
+
+def blob_of(path: Path) -> str:
+    return git("hash-object", "--", str(path)).strip()
+
+
+def keep_deleted_user_files() -> list[str]:
+    """Restore the deleted files that differ from the old template's; one line for each."""
+    deleted = [p for p in git_paths("diff", "--name-only", "--diff-filter=D", "HEAD") if p != ANSWERS_FILE]
+    if not deleted:
+        return []
+    # A file that a migration moved is deleted here and new elsewhere with the same content.
+    moved = {blob_of(Path(p)) for p in git_paths("ls-files", "--others", "--exclude-standard")}
+    new_version = yaml.safe_load(Path(ANSWERS_FILE).read_text(encoding="utf-8")).get("_commit", "")
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="template-before-update-") as folder:
+        old = render_old_version(Path(folder) / "repo")
+        for path in deleted:
+            head_blob = git("rev-parse", f"HEAD:{path}").strip()
+            made = old / path
+            if head_blob in moved or (made.is_file() and blob_of(made) == head_blob):
+                continue
+            git("restore", "--source=HEAD", "--staged", "--worktree", "--", path)
+            lines.append(
+                f"kept {path}: it has your changes, and template {new_version} with your answers no "
+                f"longer makes it; move what you still need, then `git rm {path}`"
+            )
+    return lines
+
+
+def conflicts() -> list[str]:
+    unmerged = dict.fromkeys(git_paths("diff", "--name-only", "--diff-filter=U"))
+    lines = [
+        f"conflict {path}: you and the template changed the same lines; edit it to what it should "
+        f"say, remove the <<<<<<< ======= >>>>>>> lines, then `git add {path}`"
+        for path in unmerged
+    ]
+    # Ignored ones too: a repo may ignore *.rej.
+    for rejected in git_paths("ls-files", "--others", "--", "*.rej"):
+        path = rejected.removesuffix(".rej")
+        lines.append(
+            f"conflict {path}: it has the template's version; your change that no longer applies "
+            f"is in {rejected}: apply it by hand, then delete {rejected}"
+        )
+    return lines
+
+
+def main() -> int:
+    kept = keep_deleted_user_files()
+    conflicted = conflicts()
+    for line in kept + conflicted:
+        print(line, file=sys.stderr)
+    if conflicted:
+        print(
+            f"copier update left {len(conflicted)} conflicted file(s), listed above: resolve them, "
+            "review with `git diff`, then commit",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
