@@ -43,7 +43,7 @@ def _forget_other_checkouts() -> None:
 
 _forget_other_checkouts()
 
-from lab_template import clusters, validation  # noqa: E402
+from lab_template import clusters, validation
 
 
 def to_package_name(project_name: str) -> str:

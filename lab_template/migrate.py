@@ -23,7 +23,9 @@ def rename_answer(old: str, new: str) -> None:
     answers = yaml.safe_load(text)
     if old in answers and new not in answers:
         answers[new] = answers.pop(old)
-    ANSWERS_FILE.write_text(header + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    ANSWERS_FILE.write_text(
+        header + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True), encoding="utf-8"
+    )
 
 
 def main() -> None:
