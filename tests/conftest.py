@@ -7,6 +7,12 @@ import sys
 
 import pytest
 
+if sys.version_info < (3, 11):
+    # The tests read TOML with tomllib; on Python 3.10, its original, tomli, stands in for it.
+    import tomli
+
+    sys.modules["tomllib"] = tomli
+
 from support import copy_tree, git_commit_all, run
 
 # Every git command in the tests commits as this person, whatever the machine's git config.
