@@ -32,8 +32,8 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], capture_output=True, text=True, check=True).stdout
 
 
-def git_paths(*args: str) -> list[str]:
-    return [path for path in git(*args, "-z").split("\0") if path]
+def git_paths(command: str, *args: str) -> list[str]:
+    return [path for path in git(command, "-z", *args).split("\0") if path]
 
 
 def render_old_version(target: Path) -> Path:

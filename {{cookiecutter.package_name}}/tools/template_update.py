@@ -81,7 +81,7 @@ def changelog_entries(source: str, old: str, new: str) -> str:
             heading = VERSION_HEADING.match(line)
             keep = bool(heading) and version_key(old) < version_key(heading[1]) <= version_key(new)
         if keep:
-            sections.append("#" + line if line.startswith("## ") else line)
+            sections.append("#" + line if line.startswith("#") else line)
     return "\n".join(sections).strip()
 
 

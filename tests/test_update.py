@@ -1,0 +1,361 @@
+"""`copier update` across three tagged releases of a copy of the template, as a maintainer makes them.
+
+v1.0.0 is the template as it is now. v1.1.0 changes its code (a cluster value, a filter, a rule, a
+private value), adds a question and adds a choice. v1.2.0 removes that question, renames another
+(with a migration) and drops a file. Repos are made by copier and by cookiecutter, then updated
+with the real copier CLI (and its Python API), in real git repositories.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support import ANSWERS_FILE, TEMPLATE_DIR, TEMPLATE_ROOT, bake_cookiecutter, bake_copier, copy_tree
+from support import files_of, git_commit_all, run
+
+DATE = "2026-12-01"
+CHANGELOG_ENTRIES = {
+    "1.1.0": "### Changed\n\n- LUMI jobs ask for 64G. Update: automatic.",
+    "1.2.0": "### Removed\n\n- The `funding` question. Update: automatic.",
+}
+
+
+# --- Three releases of a copy of the template ------------------------------------------------------
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text that must be there (a release that silently changes nothing proves nothing)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(change(data), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def release(template: Path, version: str) -> None:
+    """Write the release's CHANGELOG section, regenerate copier.yml, commit, tag v<version>."""
+    changelog = template / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    top = text.index("\n## [") + 1
+    section = f"## [{version}] - {DATE}\n\n{CHANGELOG_ENTRIES[version]}\n\n"
+    changelog.write_text(text[:top] + section + text[top:], encoding="utf-8")
+    run(sys.executable, template / "lab_template" / "write_copier_yml.py")
+    git_commit_all(template, f"Release {version}")
+    run("git", "tag", f"v{version}", cwd=template)
+
+
+def with_funding(cookiecutter: dict) -> dict:
+    items = list(cookiecutter.items())
+    at = [key for key, _ in items].index("docs") + 1
+    items.insert(at, ("funding", "none"))
+    cookiecutter = dict(items)
+    cookiecutter["hpc_cluster"] = [*cookiecutter["hpc_cluster"][:-1], "roihu", "none"]
+    cookiecutter["__year"] = "1999"
+    cookiecutter["__prompts__"]["funding"] = "Who funds the work"
+    return cookiecutter
+
+
+def release_code_and_questions(template: Path) -> None:
+    """v1.1.0: one change of each kind of template code, a new question and a new choice."""
+    code = template / "lab_template"
+    edit(code / "clusters.py", '"mem": "60G"', '"mem": "64G"')  # the cluster table
+    edit(code / "clusters.py", "\n}\n", '\n}\nCLUSTERS["roihu"] = {**CLUSTERS["puhti"], "name": "Roihu"}\n')
+    edit(  # a filter: recipe maintainers in alphabetical order
+        code / "validation.py",
+        'return [part for part in re.split(r"[\\s,]+", value) if part]',
+        'return sorted(part for part in re.split(r"[\\s,]+", value) if part)',
+    )
+    edit(code / "validation.py", 'r"^[A-Za-z0-9_.-]+$"', 'r"^[A-Za-z0-9_.:-]+$"')  # a rule: ':' allowed
+    edit(code / "validation.py", '"turso", "none")', '"turso", "roihu", "none")')
+    edit(
+        code / "validation.py",
+        '    "docs": check_docs,\n',
+        '    "docs": check_docs,\n    "funding": check_description,\n',
+    )
+    edit_json(template / "cookiecutter.json", with_funding)  # a private value, a question, a choice
+    (template / TEMPLATE_DIR.name / "FUNDING.md").write_text("Funded by {{ cookiecutter.funding }}.\n")
+    release(template, "1.1.0")
+
+
+def without_funding_and_renamed(cookiecutter: dict) -> dict:
+    del cookiecutter["funding"], cookiecutter["__prompts__"]["funding"]
+    text = json.dumps(cookiecutter).replace('"slurm_account"', '"hpc_account"')
+    return json.loads(text)
+
+
+def release_removal_and_rename(template: Path) -> None:
+    """v1.2.0: the question of v1.1.0 removed, slurm_account renamed hpc_account, a file dropped."""
+    edit_json(template / "cookiecutter.json", without_funding_and_renamed)
+    validation = template / "lab_template" / "validation.py"
+    edit(validation, '    "funding": check_description,\n', "")
+    edit(validation, '"slurm_account"', '"hpc_account"')
+    edit(
+        template / "lab_template" / "write_copier_yml.py",
+        "MIGRATIONS: list[dict] = []",
+        'MIGRATIONS: list[dict] = [{"version": "v1.2.0", "when": "{{ _stage == \'before\' }}", "command": '
+        '["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/migrate.py", '
+        '"rename-answer", "slurm_account", "hpc_account"]}]',
+    )
+    for path in (template / TEMPLATE_DIR.name).rglob("*"):
+        if path.is_file() and "cookiecutter.slurm_account" in path.read_text(encoding="utf-8"):
+            edit(path, "cookiecutter.slurm_account", "cookiecutter.hpc_account")
+    (template / TEMPLATE_DIR.name / "FUNDING.md").unlink()
+    next((template / TEMPLATE_DIR.name / "slurm").glob("*interactive.sh*")).unlink()
+    release(template, "1.2.0")
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    """The template copy, tagged v1.0.0, v1.1.0, v1.2.0; and a checkout of v1.0.0 for cookiecutter."""
+    root = tmp_path_factory.mktemp("releases")
+    template = root / "template"
+    listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT)
+    for relative in filter(None, listed.stdout.split("\0")):
+        if (TEMPLATE_ROOT / relative).is_file():
+            copy_tree_file(TEMPLATE_ROOT / relative, template / relative)
+    edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.0.0] - {DATE}")
+    git_commit_all(template, "Release 1.0.0")
+    run("git", "tag", "v1.0.0", cwd=template)
+    run("git", "worktree", "add", "--quiet", "--detach", root / "checkout-v1.0.0", "v1.0.0", cwd=template)
+    release_code_and_questions(template)
+    release_removal_and_rename(template)
+    return template
+
+
+def copy_tree_file(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    target.chmod(source.stat().st_mode)
+
+
+ANSWERS = {"recipe_maintainers": "zed-id, ada-id", "slurm_account": "project_123"}
+
+
+@pytest.fixture(scope="module")
+def made_at_v1(releases, tmp_path_factory):
+    """A committed repo made from v1.0.0 by each tool, to copy."""
+    root = tmp_path_factory.mktemp("made-at-v1")
+    repos = {
+        "copier": bake_copier(root / "copier" / "my_project", releases, vcs_ref="v1.0.0", **ANSWERS),
+        "cookiecutter": bake_cookiecutter(root / "cookiecutter", releases.parent / "checkout-v1.0.0", **ANSWERS),
+    }
+    for repo in repos.values():
+        git_commit_all(repo, "Made from the template")
+        assert answers_of(repo)["_commit"] == "v1.0.0"
+    return repos
+
+
+def repo_at_v1(made_at_v1, tool: str, tmp_path: Path) -> Path:
+    return copy_tree(made_at_v1[tool], tmp_path / tool / "my_project")
+
+
+def answers_of(repo: Path) -> dict:
+    return yaml.safe_load((repo / ANSWERS_FILE).read_text())
+
+
+def copier_update(repo: Path, *options: str, check: bool = True):
+    return run("copier", "update", "--trust", "--defaults", *options, cwd=repo, check=check)
+
+
+def api_update(repo: Path, **options) -> None:
+    """copier's Python API, in a process of its own like the CLI (both versions render in it)."""
+    code = "import copier, json, sys; copier.run_update(sys.argv[1], **json.loads(sys.argv[2]))"
+    options = {"defaults": True, "unsafe": True, "overwrite": True, "quiet": True, **options}
+    run(sys.executable, "-c", code, repo, json.dumps(options))
+
+
+# --- 1. Each version renders with its own code ----------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["copier CLI", "cookiecutter-made, copier CLI", "copier API"])
+def test_update_renders_each_version_with_its_own_code(how, made_at_v1, releases, tmp_path):
+    repo = repo_at_v1(made_at_v1, "cookiecutter" if "cookiecutter" in how else "copier", tmp_path)
+    # An account that only v1.1.0's rule accepts.
+    if how == "copier API":
+        api_update(repo, vcs_ref="v1.1.0", data={"slurm_account": "project:gpu"})
+    else:
+        copier_update(repo, "--vcs-ref=v1.1.0", "--data=slurm_account=project:gpu")
+
+    assert answers_of(repo)["_commit"] == "v1.1.0"
+    run_job = (repo / "slurm" / "run_job.sh").read_text()
+    assert "#SBATCH --mem=64G\n" in run_job  # the cluster table
+    assert "#SBATCH --account=project:gpu\n" in run_job  # the rule
+    recipe = (repo / "recipe" / "meta.yaml").read_text()
+    assert recipe.index("- ada-id") < recipe.index("- zed-id")  # the filter
+    assert "Copyright (c) 1999, Your Name" in (repo / "LICENSE").read_text()  # the private value
+    # The new question's default is recorded, and used.
+    assert answers_of(repo)["funding"] == "none"
+    assert (repo / "FUNDING.md").read_text() == "Funded by none.\n"
+    # Exactly what a fresh copy of v1.1.0 makes from the same answers.
+    fresh = bake_copier(tmp_path / "fresh", releases, vcs_ref="v1.1.0", **{**ANSWERS, "slurm_account": "project:gpu"})
+    updated, made = files_of(repo), files_of(fresh)
+    del updated[ANSWERS_FILE], made[ANSWERS_FILE]
+    assert updated == made
+
+
+# --- 2. Questions added, removed, renamed; choices added --------------------------------------------
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_questions_added_removed_and_renamed(tool, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    # v1.1.0 asks a new question and offers a new cluster.
+    copier_update(repo, "--vcs-ref=v1.1.0", "--data=funding=ERC", "--data=hpc_cluster=roihu")
+    answers = answers_of(repo)
+    assert (answers["funding"], answers["hpc_cluster"], answers["slurm_account"]) == ("ERC", "roihu", "project_123")
+    assert "Roihu" in (repo / "README.md").read_text()
+    git_commit_all(repo, "Template v1.1.0")
+
+    # v1.2.0 drops the question and renames slurm_account; its migration carries the answer over.
+    copier_update(repo)
+
+    answers = answers_of(repo)
+    assert answers["_commit"] == "v1.2.0"
+    assert "funding" not in answers and "slurm_account" not in answers
+    assert answers["hpc_account"] == "project_123"
+    assert "#SBATCH --account=project_123\n" in (repo / "slurm" / "run_job.sh").read_text()
+    assert not (repo / "FUNDING.md").exists()
+    # The file v1.2.0 dropped goes too: the user had not changed it.
+    assert not (repo / "slurm" / "interactive.sh").exists()
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_an_old_repo_updates_over_two_releases(tool, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    copier_update(repo)
+    answers = answers_of(repo)
+    assert answers["_commit"] == "v1.2.0"
+    assert answers["hpc_account"] == "project_123" and "slurm_account" not in answers
+    assert "#SBATCH --mem=64G\n" in (repo / "slurm" / "run_job.sh").read_text()
+
+
+# --- 3. Files the user changed are never deleted silently; conflicts are listed -------------------
+
+USER_LINE = "# A line the user added.\n"
+
+
+def append_user_line(repo: Path, *names: str) -> None:
+    for name in names:
+        with (repo / name).open("a") as file:
+            file.write(USER_LINE)
+    git_commit_all(repo, "User edits")
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_changed_answers_keep_the_users_files(tool, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    append_user_line(repo, "slurm/run_job.sh", "my_project/stats.py")
+
+    result = copier_update(repo, "--vcs-ref=v1.1.0", "--data=hpc_cluster=none", "--data=package_name=renamed")
+
+    kept = [line for line in result.stderr.splitlines() if line.startswith("kept ")]
+    assert [line.split(":")[0] for line in kept] == ["kept my_project/stats.py", "kept slurm/run_job.sh"]
+    assert all("`git rm " in line for line in kept)
+    assert (repo / "slurm" / "run_job.sh").read_text().endswith(USER_LINE)
+    assert (repo / "my_project" / "stats.py").read_text().endswith(USER_LINE)
+    # What the user had not changed goes, as the new answers say.
+    assert not (repo / "slurm" / "array_job.sh").exists()
+    assert not (repo / "my_project" / "__init__.py").exists()
+    assert (repo / "renamed" / "stats.py").is_file()
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_a_file_the_template_drops_is_kept_if_changed(tool, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    append_user_line(repo, "slurm/interactive.sh")
+
+    result = copier_update(repo)
+
+    assert (repo / "slurm" / "interactive.sh").read_text().endswith(USER_LINE)
+    assert "kept slurm/interactive.sh: it has your changes" in result.stderr
+    assert run("git", "status", "--porcelain", "slurm/interactive.sh", cwd=repo).stdout == ""
+
+
+@pytest.mark.parametrize(("tool", "conflict"), [("copier", "inline"), ("cookiecutter", "rej")])
+def test_conflicts_are_listed_and_the_update_fails(tool, conflict, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    edit(repo / "slurm" / "run_job.sh", "--mem=60G", "--mem=100G")  # v1.1.0 changes it to 64G
+    git_commit_all(repo, "More memory")
+
+    result = copier_update(repo, "--vcs-ref=v1.1.0", f"--conflict={conflict}", check=False)
+
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("conflict ")]
+    assert [line.split(":")[0] for line in lines] == ["conflict slurm/run_job.sh"]
+    assert "copier update left 1 conflicted file(s), listed above" in result.stderr
+    if conflict == "inline":
+        assert run("git", "diff", "--name-only", "--diff-filter=U", cwd=repo).stdout == "slurm/run_job.sh\n"
+    else:
+        assert "slurm/run_job.sh.rej" in lines[0] and (repo / "slurm" / "run_job.sh.rej").is_file()
+    # The rest of the update is there.
+    assert answers_of(repo)["_commit"] == "v1.1.0" and (repo / "FUNDING.md").is_file()
+
+
+# --- The generated repo's template-update script ---------------------------------------------------
+
+BRANCH = "template-update"
+
+
+def template_update(repo: Path, output: Path) -> str:
+    return run(sys.executable, "tools/template_update.py", "--output", output, cwd=repo).stdout
+
+
+def test_template_update_makes_no_branch_when_up_to_date(made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    copier_update(repo)
+    git_commit_all(repo, "Template v1.2.0")
+
+    assert "Up to date" in template_update(repo, tmp_path / "pr")
+
+    assert run("git", "branch", "--list", BRANCH, cwd=repo).stdout == ""
+    assert not (tmp_path / "pr").exists()
+    assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_template_update_commits_the_update_on_a_branch(tool, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    copier_update(repo, "--vcs-ref=v1.1.0")
+    git_commit_all(repo, "Template v1.1.0")
+    expected = copy_tree(repo, tmp_path / "by-hand" / "my_project")
+    copier_update(expected)
+
+    template_update(repo, tmp_path / "pr")
+
+    # The branch holds the update as copier makes it; the repo is back where it was, clean.
+    assert run("git", "branch", "--show-current", cwd=repo).stdout == "main\n"
+    assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
+    run("git", "switch", "--quiet", BRANCH, cwd=repo)
+    assert files_of(repo) == files_of(expected)
+    assert run("git", "log", "-1", "--format=%s", cwd=repo).stdout == (
+        "Update from the lab template v1.1.0 to v1.2.0\n"
+    )
+    body = (tmp_path / "pr" / "body.md").read_text()
+    assert f"### [1.2.0] - {DATE}\n\n#### Removed\n\n- The `funding` question." in body
+    assert "[1.1.0]" not in body and "## Conflicts" not in body and "## Files kept" not in body
+    assert (tmp_path / "pr" / "title.txt").read_text() == "Update from the lab template v1.1.0 to v1.2.0\n"
+
+
+def test_template_update_reports_kept_and_conflicted_files(made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    edit(repo / "slurm" / "run_job.sh", "--mem=60G", "--mem=100G")
+    append_user_line(repo, "slurm/interactive.sh")
+
+    template_update(repo, tmp_path / "pr")
+
+    body = (tmp_path / "pr" / "body.md").read_text()
+    assert "### [1.1.0]" in body and "### [1.2.0]" in body and "[1.0.0]" not in body
+    assert re.search(r"## Files kept\n\n.*\n\n- kept slurm/interactive\.sh: ", body)
+    assert re.search(r"## Conflicts\n\n.*\n\n- conflict slurm/run_job\.sh: ", body)
+    run("git", "switch", "--quiet", BRANCH, cwd=repo)
+    assert "<<<<<<< before updating" in (repo / "slurm" / "run_job.sh").read_text()
+    assert answers_of(repo)["_commit"] == "v1.2.0"
