@@ -16,8 +16,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import ANSWERS_FILE, TEMPLATE_DIR, TEMPLATE_ROOT, bake_cookiecutter, bake_copier, copy_tree
-from support import files_of, git_commit_all, run
+from support import (
+    ANSWERS_FILE,
+    TEMPLATE_DIR,
+    TEMPLATE_ROOT,
+    bake_cookiecutter,
+    bake_copier,
+    copy_tree,
+    files_of,
+    git_commit_all,
+    run,
+)
 
 DATE = "2026-12-01"
 CHANGELOG_ENTRIES = {
@@ -146,7 +155,9 @@ def made_at_v1(releases, tmp_path_factory):
     root = tmp_path_factory.mktemp("made-at-v1")
     repos = {
         "copier": bake_copier(root / "copier" / "my_project", releases, vcs_ref="v1.0.0", **ANSWERS),
-        "cookiecutter": bake_cookiecutter(root / "cookiecutter", releases.parent / "checkout-v1.0.0", **ANSWERS),
+        "cookiecutter": bake_cookiecutter(
+            root / "cookiecutter", releases.parent / "checkout-v1.0.0", **ANSWERS
+        ),
     }
     for repo in repos.values():
         git_commit_all(repo, "Made from the template")
@@ -196,7 +207,9 @@ def test_update_renders_each_version_with_its_own_code(how, made_at_v1, releases
     assert answers_of(repo)["funding"] == "none"
     assert (repo / "FUNDING.md").read_text() == "Funded by none.\n"
     # Exactly what a fresh copy of v1.1.0 makes from the same answers.
-    fresh = bake_copier(tmp_path / "fresh", releases, vcs_ref="v1.1.0", **{**ANSWERS, "slurm_account": "project:gpu"})
+    fresh = bake_copier(
+        tmp_path / "fresh", releases, vcs_ref="v1.1.0", **{**ANSWERS, "slurm_account": "project:gpu"}
+    )
     updated, made = files_of(repo), files_of(fresh)
     del updated[ANSWERS_FILE], made[ANSWERS_FILE]
     assert updated == made
@@ -211,7 +224,11 @@ def test_questions_added_removed_and_renamed(tool, made_at_v1, tmp_path):
     # v1.1.0 asks a new question and offers a new cluster.
     copier_update(repo, "--vcs-ref=v1.1.0", "--data=funding=ERC", "--data=hpc_cluster=roihu")
     answers = answers_of(repo)
-    assert (answers["funding"], answers["hpc_cluster"], answers["slurm_account"]) == ("ERC", "roihu", "project_123")
+    assert (answers["funding"], answers["hpc_cluster"], answers["slurm_account"]) == (
+        "ERC",
+        "roihu",
+        "project_123",
+    )
     assert "Roihu" in (repo / "README.md").read_text()
     git_commit_all(repo, "Template v1.1.0")
 

@@ -13,7 +13,8 @@ import tomllib
 import pytest
 import yaml
 
-from support import CHOICES, copy_tree, git_commit_all, run
+from lab_template.validation import SUPPORTED_PYTHONS
+from support import CHOICES, TEMPLATE_ROOT, copy_tree, git_commit_all, run
 
 # `uses: owner/repo[/path]@<full commit SHA> # v<version>`: a tag can be moved, a commit cannot.
 PINNED_USES = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+(?:\.\d+)*)$")
@@ -276,7 +277,7 @@ def test_generated_scripts_pass_ruff_and_show_help(default_repo):
     # --no-cache: default_repo is shared, and read by tests that check every file in it.
     run("ruff", "check", "--no-cache", "tools", cwd=default_repo)
     run("ruff", "format", "--no-cache", "--check", "tools", cwd=default_repo)
-    for script in ("release_check.py", "update_recipe.py"):
+    for script in ("release_check.py", "update_recipe.py", "template_update.py"):
         assert "usage:" in run(sys.executable, default_repo / "tools" / script, "--help").stdout
 
 
@@ -296,3 +297,54 @@ def test_releasing_guide_matches_the_workflow(any_repo):
     environments = [jobs[name]["environment"]["name"] for name in ("publish-pypi", "publish-testpypi")]
     assert "| Workflow name | `release.yml` | `release.yml` |" in guide
     assert "| Environment name | `{}` | `{}` |".format(*environments) in guide
+
+
+def test_template_update_workflow_runs_the_script_weekly_and_on_demand(default_repo):
+    workflow = load(default_repo / ".github" / "workflows" / "template-update.yml")
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    assert len(workflow["on"]["schedule"]) == 1
+    (job,) = workflow["jobs"].values()
+    # Write access for this job only: to push its branch and open its pull request.
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    commands = [step.get("run", "") for step in steps_of(job)]
+    assert any(c.startswith("python tools/template_update.py ") for c in commands)
+    assert any("gh pr create" in c and "gh pr edit" in c for c in commands)
+
+
+# --- The template repository's own workflows --------------------------------------------------------
+
+
+def generated_pins(repo) -> set[str]:
+    return {
+        line.strip().removeprefix("- ")
+        for path in workflow_files(repo)
+        for line in path.read_text().splitlines()
+        if PINNED_USES.match(line)
+    }
+
+
+def test_template_workflows_pass_the_checks_of_the_generated_ones(default_repo):
+    files = workflow_files(TEMPLATE_ROOT)
+    run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files)
+    result = run(
+        "zizmor", "--offline", "--no-config", "--persona", "pedantic", "--format", "json",
+        TEMPLATE_ROOT / ".github" / "workflows", check=False,
+    )  # fmt: skip
+    assert result.returncode == 0 and json.loads(result.stdout) == [], result.stdout + result.stderr
+    for path in files:
+        workflow = load(path)
+        assert workflow["permissions"] == {"contents": "read"}, path.name
+        uses = [line.strip().removeprefix("- ") for line in path.read_text().splitlines() if "uses:" in line]
+        # Pinned to the same commits as the generated workflows, so one review covers both.
+        assert uses and set(uses) <= generated_pins(default_repo), path.name
+        for job in workflow["jobs"].values():
+            assert all("${{" not in step.get("run", "") for step in steps_of(job)), path.name
+            for step in steps_of(job):
+                if action_of(step) == "actions/checkout":
+                    assert step["with"]["persist-credentials"] is False
+
+
+def test_template_ci_runs_ci_run_on_the_lowest_and_highest_python():
+    (job,) = load(TEMPLATE_ROOT / ".github" / "workflows" / "tests.yml")["jobs"].values()
+    assert job["strategy"]["matrix"]["python-version"] == [SUPPORTED_PYTHONS[0], SUPPORTED_PYTHONS[-1]]
+    assert steps_of(job)[-1]["run"] == 'sudo env "PATH=$PATH" .ci/run'
