@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from lab_template.validation import RULES
@@ -29,3 +30,15 @@ def test_the_template_code_passes_ruff():
 def test_every_question_has_a_validation_rule():
     # copier.yml calls answer_error(question, answer) for every question.
     assert list(RULES) == list(QUESTIONS)
+
+
+def test_changelog_says_what_each_entry_brings_and_whether_it_needs_a_hand():
+    """Keep a Changelog's form, which tools/template_update.py of a generated repo reads."""
+    text = (TEMPLATE_ROOT / "CHANGELOG.md").read_text()
+    headings = re.findall(r"^## (.*)$", text, flags=re.MULTILINE)
+    assert headings[0] == "[Unreleased]"
+    assert all(re.fullmatch(r"\[\d+\.\d+\.\d+\] - \d{4}-\d{2}-\d{2}", h) for h in headings[1:]), headings
+    entries = re.findall(r"^- (.*?)(?=^- |^#|\Z)", text, flags=re.MULTILINE | re.DOTALL)
+    assert entries
+    for entry in entries:
+        assert re.search(r"Update: (automatic|by hand)", entry), entry
