@@ -57,8 +57,11 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in match.group(1).split(".")) if match else ()
 
 
-def changelog_entries(source: str, old: str, new: str) -> str:
-    """The sections of the template's CHANGELOG.md at `new` for versions after `old`, up to `new`."""
+def changelog_entries(source: str, old: str, new: str) -> str | None:
+    """The sections of the template's CHANGELOG.md at `new` for versions after `old`, up to `new`.
+
+    None if the template or its CHANGELOG.md cannot be read.
+    """
     for prefix, address in SHORTCUTS.items():
         if source.startswith(prefix):
             source = address + source.removeprefix(prefix)
@@ -67,7 +70,7 @@ def changelog_entries(source: str, old: str, new: str) -> str:
             ["git", "clone", "--quiet", "--no-checkout", "--filter=blob:none", source, clone],
             cwd=ROOT,
             capture_output=True,
-            check=True,
+            check=False,
         )
         shown = subprocess.run(
             ["git", "-C", clone, "show", f"{new}:CHANGELOG.md"],
@@ -75,6 +78,8 @@ def changelog_entries(source: str, old: str, new: str) -> str:
             text=True,
             check=False,
         )
+    if shown.returncode:
+        return None
     sections, keep = [], False
     for line in shown.stdout.splitlines():
         if line.startswith("## "):
@@ -85,18 +90,18 @@ def changelog_entries(source: str, old: str, new: str) -> str:
     return "\n".join(sections).strip()
 
 
-def pull_request_body(old: str, new: str, entries: str, report: list[str]) -> str:
+def pull_request_body(old: str, new: str, entries: str | None, report: list[str]) -> str:
     kept = [line for line in report if line.startswith("kept ")]
     conflicts = [line for line in report if line.startswith("conflict ")]
     intro = (
         f"Updates this repository from the lab template {old} to {new} "
         "(`copier update`, by `tools/template_update.py`)."
     )
-    parts = [
-        intro,
-        "## What the template changed",
-        entries or f"The template's CHANGELOG.md has no entries after {old}.",
-    ]
+    if entries is None:
+        entries = f"The template's CHANGELOG.md at {new} could not be read."
+    elif not entries:
+        entries = f"The template's CHANGELOG.md has no entries after {old}."
+    parts = [intro, "## What the template changed", entries]
     if kept:
         parts += [
             "## Files kept",
@@ -146,7 +151,7 @@ def update(branch: str, output: Path, vcs_ref: str | None) -> None:
     if (result.returncode and not conflicted) or not git("status", "--porcelain"):
         git("reset", "--quiet", "--hard")
         git("clean", "--quiet", "--force", "-d")
-        git("switch", "--quiet", start)
+        git("checkout", "--quiet", start)
         git("branch", "--quiet", "--delete", "--force", branch)
         if result.returncode:
             fail(f"copier update failed:\n{result.stderr.strip()}")
@@ -156,7 +161,7 @@ def update(branch: str, output: Path, vcs_ref: str | None) -> None:
     title = f"Update from the lab template {old} to {new}"
     git("add", "--all")
     git("commit", "--quiet", "--no-verify", "--message", title)
-    git("switch", "--quiet", start)
+    git("checkout", "--quiet", start)
     output.mkdir(parents=True, exist_ok=True)
     (output / "title.txt").write_text(title + "\n", encoding="utf-8")
     body = pull_request_body(old, new, changelog_entries(source, old, new), report)
