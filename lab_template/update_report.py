@@ -68,16 +68,21 @@ def keep_deleted_user_files() -> list[str]:
     new_version = yaml.safe_load(Path(ANSWERS_FILE).read_text(encoding="utf-8")).get("_commit", "")
     lines = []
     with tempfile.TemporaryDirectory(prefix="template-before-update-") as folder:
-        old = render_old_version(Path(folder) / "repo")
+        try:
+            old = render_old_version(Path(folder) / "repo")
+            why = "it has your changes"
+        except Exception as error:  # noqa: BLE001 - then every deleted file is kept
+            print(f"could not render the template version this repo was made from: {error}", file=sys.stderr)
+            old, why = None, "it may have your changes"
         for path in deleted:
             head_blob = git("rev-parse", f"HEAD:{path}").strip()
-            made = old / path
-            if head_blob in moved or (made.is_file() and blob_of(made) == head_blob):
+            made = old / path if old else None
+            if head_blob in moved or (made and made.is_file() and blob_of(made) == head_blob):
                 continue
             git("restore", "--source=HEAD", "--staged", "--worktree", "--", path)
             lines.append(
-                f"kept {path}: it has your changes, and template {new_version} with your answers no "
-                f"longer makes it; move what you still need, then `git rm {path}`"
+                f"kept {path}: {why}, and template {new_version} with your answers no longer makes "
+                f"it; move what you still need, then `git rm {path}`"
             )
     return lines
 
