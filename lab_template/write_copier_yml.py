@@ -43,8 +43,8 @@ SETTINGS = {
 }
 
 
-# copier's migrations, which `copier update` runs (the README's "Release the template" says when a
-# release needs one): each names the first version that needs it, and a stage.
+# copier's migrations, which `copier update` runs (the README's "Questions" says when a release
+# needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
 # The last step of every update, whatever the versions: keep the user's changed files that the
 # update deleted, and list the conflicts (lab_template/update_report.py).
