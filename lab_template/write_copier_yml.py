@@ -13,6 +13,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lab_template import file_kinds  # noqa: E402
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/write_copier_yml.py: edit that file, not this one.
@@ -38,9 +42,28 @@ SETTINGS = {
             "{{ _copier_python }}",
             "{{ _copier_conf.src_path }}/lab_template/tree.py",
             "{{ _copier_conf.src_path }}/{% raw %}{{cookiecutter.package_name}}{% endraw %}",
-        ]
+        ],
+        # Adoption of an existing repo (lab_template/adoption.py): merge, then say what happened.
+        {
+            "command": [
+                "{{ _copier_python }}",
+                "{{ _copier_conf.src_path }}/lab_template/adoption.py",
+                "{{ package_name }}",
+                "{{ docs }}",
+                "{{ hpc_cluster }}",
+            ],
+            "when": "{{ _copier_operation == 'copy' }}",
+        },
     ],
+    # The repo's own versions of the starter files stay (lab_template/file_kinds.py).
+    "_skip_if_exists": file_kinds.copier_skip_if_exists(),
 }
+
+
+def from_the_repo(name: str, default: str) -> str:
+    """A copier default: what an existing repo says (lab_template/adoption.py), else the usual."""
+    usual = default[2:-2].strip() if default.startswith("{{") else json.dumps(default)
+    return f"{{{{ repo_says(_copier_conf.dst_path).get({name!r}) or ({usual}) }}}}"
 
 
 def copier_questions(cookiecutter: dict) -> dict:
@@ -56,6 +79,7 @@ def copier_questions(cookiecutter: dict) -> dict:
         else:
             # Defaults may refer to earlier answers; copier names them without the prefix.
             question["default"] = value.replace("cookiecutter.", "")
+        question["default"] = from_the_repo(name, question["default"])
         question["validator"] = f"{{{{ answer_error({name!r}, {name}) }}}}"
         questions[name] = question
     return questions
