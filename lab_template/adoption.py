@@ -29,7 +29,7 @@ _TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
 if _TEMPLATE_ROOT not in sys.path:
     sys.path.insert(0, _TEMPLATE_ROOT)
 
-from lab_template import file_kinds, validation  # noqa: E402
+from lab_template import file_kinds, validation
 
 # Folders that are never the package, when looking for it among the repo's top-level folders.
 _NOT_THE_PACKAGE = {"tests", "test", "docs", "doc", "docsrc", "examples", "build", "dist", "tools"}
@@ -38,9 +38,7 @@ _GITHUB_REMOTE = re.compile(r"github\.com[:/]+(?P<org>[^/]+)/(?P<repo>[^/]+?)(?:
 
 def _git(repo: Path, *args: str) -> str | None:
     """A git command's output in repo, or None if it fails (not a repo, no such object)."""
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
     return result.stdout if result.returncode == 0 else None
 
 
@@ -113,7 +111,7 @@ def _license(repo: Path, project: dict) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _repo_says(dst_path: str) -> dict[str, str]:
     import tomlkit
 
@@ -168,7 +166,7 @@ def repo_says(dst_path) -> dict[str, str]:
 # --- Starter code: not next to a package that exists ------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def package_is_committed(dst_path: str, package_name: str) -> bool:
     """Whether the repo at dst_path has files of the package folder in its HEAD commit.
 
@@ -230,7 +228,11 @@ def merge_pyproject(repo_text: str, template_text: str, repo: Path, package: str
         requires = ", ".join(template["build-system"]["requires"])
         notes.append(
             f"[build-system]: the template's (requires {requires})"
-            + (f", replacing yours (requires {', '.join(old_build.get('requires', []))})" if old_build else "")
+            + (
+                f", replacing yours (requires {', '.join(old_build.get('requires', []))})"
+                if old_build
+                else ""
+            )
         )
 
     if "project" not in merged:
@@ -339,8 +341,10 @@ def _merge_tools(merged, template, repo: Path, package: str) -> tuple[dict, list
             # Tests written without this setting may warn; turn it on once they are clean.
             del options["filterwarnings"]
             new_tools[name] = value
-            notes.append(f"[tool.{name}]: added the template's, for {', '.join(tests) or 'the tests'}, "
-                         "without turning warnings into errors")
+            notes.append(
+                f"[tool.{name}]: added the template's, for {', '.join(tests) or 'the tests'}, "
+                "without turning warnings into errors"
+            )
         else:
             new_tools[name] = value
             notes.append(f"[tool.{name}]: added the template's")
@@ -384,9 +388,7 @@ def _merge_setuptools(tools, repo: Path, package: str) -> list[str]:
 def merge_lines(repo_text: str, template_text: str) -> tuple[str, list[str]]:
     """The repo's lines, then the template's lines that the repo does not have."""
     have = {line.strip() for line in repo_text.splitlines()}
-    added = [
-        line for line in template_text.splitlines() if line.strip() and line.strip() not in have
-    ]
+    added = [line for line in template_text.splitlines() if line.strip() and line.strip() not in have]
     if not added:
         return repo_text, []
     text = repo_text if repo_text.endswith("\n") or not repo_text else repo_text + "\n"
@@ -439,9 +441,7 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
     lines = [f"Adopted the lab template over commit {head}."]
     lines += _section("Added", sorted(untracked.splitlines()))
     lines += _section("Kept, because the repo has them (the template's starter files)", starter)
-    lines += _section(
-        f"Replaced by the template's (see your version with: git show {head}:<file>)", replaced
-    )
+    lines += _section(f"Replaced by the template's (see your version with: git show {head}:<file>)", replaced)
     lines += _section("Merged (your entries kept)", merge_notes)
     other = [p for p in changed if file_kinds.kind_of(p, package) not in ("infrastructure", "merged")]
     lines += _section("Also changed", other)

@@ -3,8 +3,9 @@
 The one place that says so. On adoption of an existing repo, and on every later update:
 
 - STARTER files are a first version for the repo to make its own: written only where the repo
-  has no such file (copier's ``_skip_if_exists``). The example code among them (``EXAMPLE_CODE``)
-  is written only into a package that is new, never next to a package's own modules.
+  has no such file (copier's ``_skip_if_exists``). The example code among them (``EXAMPLE_CODE``,
+  whose ``__init__.py`` imports the example module) is written only into a package that is new,
+  never into a package that the repo already has.
 - INFRASTRUCTURE files are the template's: written over the repo's version, which the
   adoption summary says how to see.
 - MERGED files keep the repo's entries and gain the template's (see ``lab_template.adoption``).
@@ -16,6 +17,8 @@ A test checks that every file of the template tree is in exactly one of the thre
 from __future__ import annotations
 
 EXAMPLE_CODE = (
+    "{package}/__init__.py",
+    "{package}/__main__.py",
     "{package}/stats.py",
     "{package}/tests/__init__.py",
     "{package}/tests/test_main.py",
@@ -26,8 +29,6 @@ EXAMPLE_CODE = (
 
 STARTER = (
     *EXAMPLE_CODE,
-    "{package}/__init__.py",
-    "{package}/__main__.py",
     "README.md",
     "CHANGELOG.md",
     "CONTRIBUTING.md",

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lab_template import file_kinds  # noqa: E402
+from lab_template import file_kinds
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/write_copier_yml.py: edit that file, not this one.
