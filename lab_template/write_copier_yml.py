@@ -20,12 +20,13 @@ from lab_template import file_kinds
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/write_copier_yml.py: edit that file, not this one.
-# Run with copier >= 9.4 and copier-template-extensions, and --trust (the Jinja extensions
+# Run with copier >= 9.6, copier-template-extensions and tomlkit, and --trust (the Jinja extensions
 # below are Python code from this repository).
 """
 
 SETTINGS = {
-    "_min_copier_version": "9.4.0",
+    # 9.6: `_copier_operation`, which keeps the adoption task out of updates.
+    "_min_copier_version": "9.6.0",
     # The same template tree as cookiecutter's; every file in it is a Jinja template.
     "_subdirectory": "{% raw %}{{cookiecutter.package_name}}{% endraw %}",
     "_templates_suffix": "",
