@@ -18,6 +18,7 @@ a repo is adopted.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import subprocess
 import sys
@@ -33,6 +34,10 @@ from lab_template import file_kinds, validation
 
 # Folders that are never the package, when looking for it among the repo's top-level folders.
 _NOT_THE_PACKAGE = {"tests", "test", "docs", "doc", "docsrc", "examples", "build", "dist", "tools"}
+# The template's default, which says only that the repo gave no email: never put into metadata.
+PLACEHOLDER_EMAIL = json.loads((Path(_TEMPLATE_ROOT) / "cookiecutter.json").read_text(encoding="utf-8"))[
+    "author_email"
+]
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]+(?P<org>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$")
 
 
@@ -286,6 +291,10 @@ def _merge_project(project, template_project, repo: Path) -> list[str]:
         if key == "license-files" and not (repo / "LICENSE").is_file():
             continue
         if key not in project:
+            if key == "authors":
+                for author in value:
+                    if author.get("email") == PLACEHOLDER_EMAIL:  # the repo gave none
+                        del author["email"]
             if key == "classifiers":  # a released package is past the template's "Alpha"
                 for classifier in [c for c in value if str(c).startswith("Development Status ::")]:
                     value.remove(classifier)
@@ -386,9 +395,22 @@ def _merge_setuptools(tools, repo: Path, package: str) -> list[str]:
 
 
 def merge_lines(repo_text: str, template_text: str) -> tuple[str, list[str]]:
-    """The repo's lines, then the template's lines that the repo does not have."""
+    """The repo's lines, then the template's lines that the repo does not have.
+
+    A template comment comes along only with a line that it introduces.
+    """
     have = {line.strip() for line in repo_text.splitlines()}
-    added = [line for line in template_text.splitlines() if line.strip() and line.strip() not in have]
+    added: list[str] = []
+    comments: list[str] = []
+    for line in template_text.splitlines():
+        if not line.strip():
+            comments = []
+        elif line.lstrip().startswith("#"):
+            comments.append(line)
+        else:
+            if line.strip() not in have:
+                added += [c for c in comments if c.strip() not in have] + [line]
+            comments = []
     if not added:
         return repo_text, []
     text = repo_text if repo_text.endswith("\n") or not repo_text else repo_text + "\n"
@@ -425,7 +447,8 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
             merge_notes += [f"pyproject.toml {note}" for note in notes]
         else:
             text, added = merge_lines(committed, current.read_text(encoding="utf-8"))
-            merge_notes.append(f"{path}: kept yours, added {len(added)} of the template's lines")
+            entries = [line for line in added if not line.lstrip().startswith("#")]
+            merge_notes.append(f"{path}: kept yours, added the template's {', '.join(entries)}")
         current.write_text(text, encoding="utf-8")
 
     untracked = _git(repo, "ls-files", "--others", "--exclude-standard") or ""
