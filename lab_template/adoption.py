@@ -198,14 +198,18 @@ def _requirement_name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else requirement
 
 
-def _packages_in(repo: Path, package: str) -> list[str]:
-    """The package and every subpackage (a folder with __init__.py) under it, dotted."""
-    top = repo / package
-    found = [package] if (top / "__init__.py").is_file() else []
-    for init in sorted(top.rglob("__init__.py")):
-        relative = init.parent.relative_to(repo)
-        if relative != Path(package) and "__pycache__" not in relative.parts:
-            found.append(".".join(relative.parts))
+def _packages_in(root: Path, name: str) -> list[str]:
+    """name, and every folder under root that holds files and Python would import as a subpackage.
+
+    setuptools ships only the packages listed (and warns about such a folder left out), with or
+    without an __init__.py.
+    """
+    found = [name]
+    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+        parts = folder.relative_to(root).parts
+        importable = all(part.isidentifier() for part in parts) and "__pycache__" not in parts
+        if importable and any(child.is_file() for child in folder.iterdir()):
+            found.append(".".join((name, *parts)))
     return found
 
 
@@ -260,6 +264,8 @@ def merge_pyproject(repo_text: str, template_text: str, repo: Path, package: str
 
 
 def _merge_project(project, template_project, repo: Path) -> list[str]:
+    import tomlkit
+
     notes = []
     if "version" in project:
         notes.append(f"[project] version: removed {project['version']!s}; versions now come from git tags")
@@ -292,9 +298,10 @@ def _merge_project(project, template_project, repo: Path) -> list[str]:
             continue
         if key not in project:
             if key == "authors":
-                for author in value:
+                for index, author in enumerate(value):
                     if author.get("email") == PLACEHOLDER_EMAIL:  # the repo gave none
-                        del author["email"]
+                        value[index] = tomlkit.inline_table()
+                        value[index]["name"] = author["name"]
             if key == "classifiers":  # a released package is past the template's "Alpha"
                 for classifier in [c for c in value if str(c).startswith("Development Status ::")]:
                     value.remove(classifier)
@@ -370,11 +377,11 @@ def _merge_setuptools(tools, repo: Path, package: str) -> list[str]:
     if setuptools.get("include-package-data") is not True:
         setuptools["include-package-data"] = True
         notes.append("[tool.setuptools] include-package-data: true")
-    packages = _packages_in(repo, package)
+    packages = _packages_in(repo / package, package)
     examples = f"{package}.examples"
     has_examples = (repo / "examples").is_dir()
     if has_examples:
-        packages.append(examples)
+        packages += _packages_in(repo / "examples", examples)
     old = setuptools.get("packages")
     if old is None or old.unwrap() != packages:
         listed = tomlkit.array()
