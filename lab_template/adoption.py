@@ -435,6 +435,7 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
     """Merge the shared files with their committed version; the summary's lines.
 
     Nothing happens outside git or before the first commit: a new repo has nothing to keep.
+    Nor is there a summary when the repo had none of the template's files.
     """
     head = _git(repo, "rev-parse", "--short", "HEAD")
     if head is None:
@@ -468,6 +469,8 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
         and _git(repo, "cat-file", "-e", f"HEAD:./{path}") is not None
     ]
     replaced = [p for p in changed if file_kinds.kind_of(p, package) == "infrastructure"]
+    if not (starter or replaced or merge_notes):  # a new project (in a repo that has others)
+        return []
     lines = [f"Adopted the lab template over commit {head}."]
     lines += _section("Added", sorted(untracked.splitlines()))
     lines += _section("Kept, because the repo has them (the template's starter files)", starter)

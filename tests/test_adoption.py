@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab_template import file_kinds
+from lab_template import adoption, file_kinds
+from lab_template.validation import LICENSES
 from support import (
     ANSWERS_FILE,
     TEMPLATE_DIR,
@@ -61,6 +62,12 @@ def test_every_template_file_is_in_exactly_one_kind():
     listed = [path for kind in file_kinds.KINDS for path in file_kinds.paths(kind, PACKAGE)]
     assert len(listed) == len(set(listed))
     assert set(listed) == template_files
+
+
+@pytest.mark.parametrize("license_id", LICENSES)
+def test_each_licence_the_template_writes_is_recognised_by_its_text(license_id):
+    (path,) = [p for p in TEMPLATE_DIR.glob("*LICENSE*") if f"'{license_id}'" in p.name]
+    assert adoption.license_from_text(path.read_text()) == license_id
 
 
 # --- Adopting the fixture repo ----------------------------------------------------------------------
