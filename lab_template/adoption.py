@@ -11,8 +11,8 @@ Three parts, used by copier only (cookiecutter always writes a new folder):
   .gitignore and .gitattributes with the repo's committed version, and prints what the
   adoption did. It compares with the repo's ``HEAD``, so the repo must be committed first.
 
-tomlkit (format-preserving TOML) is needed in copier's environment; it is imported only when
-a repo is adopted.
+tomlkit (format-preserving TOML) is needed in copier's environment to adopt a repo; it is
+imported only then, so cookiecutter and copier work without it for new repos.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def repo_says(dst_path) -> dict[str, str]:
     `copier copy --defaults`; anything else falls back to the usual default.
     """
     try:
-        found = _repo_says(str(dst_path))
+        found = _repo_says(str(Path(dst_path).resolve()))
     except Exception:  # noqa: BLE001 - a repo we cannot read gives no defaults, not a crash
         return {}
     return {
@@ -187,7 +187,7 @@ def starter_code(context) -> bool:
     package_name = context.get("package_name")
     if conf is None or not package_name:  # cookiecutter: always a new folder
         return True
-    return not package_is_committed(str(conf["dst_path"]), str(package_name))
+    return not package_is_committed(str(Path(conf["dst_path"]).resolve()), str(package_name))
 
 
 # --- Merging with the repo's version ----------------------------------------------------------------
@@ -490,6 +490,17 @@ def _section(title: str, items: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     package, docs, hpc_cluster = argv
+    try:
+        import tomlkit  # noqa: F401
+    except ImportError:
+        if _git(Path.cwd(), "rev-parse", "HEAD") is not None:
+            merged = " ".join(file_kinds.paths("merged", package))
+            print(
+                "error: adoption needs tomlkit where copier runs (pip install tomlkit, or pipx inject"
+                f" copier tomlkit); nothing was merged: run `git checkout HEAD -- {merged}` and copy again",
+                file=sys.stderr,
+            )
+            return 1
     lines = adopt(Path.cwd(), package, docs, hpc_cluster)
     if lines:
         print("\n".join(lines))
