@@ -38,6 +38,9 @@ _NOT_THE_PACKAGE = {"tests", "test", "docs", "doc", "docsrc", "examples", "build
 PLACEHOLDER_EMAIL = json.loads((Path(_TEMPLATE_ROOT) / "cookiecutter.json").read_text(encoding="utf-8"))[
     "author_email"
 ]
+TOMLKIT_MISSING = (
+    "adopting a repo needs tomlkit where copier runs: pip install tomlkit (or pipx inject copier tomlkit)"
+)
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]+(?P<org>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$")
 
 
@@ -157,6 +160,12 @@ def repo_says(dst_path) -> dict[str, str]:
     Only values the template accepts are kept, so a default from the repo never stops
     `copier copy --defaults`; anything else falls back to the usual default.
     """
+    try:
+        import tomlkit  # noqa: F401
+    except ImportError:
+        if (Path(dst_path) / "pyproject.toml").is_file():  # a repo to adopt: stop before writing
+            raise RuntimeError(TOMLKIT_MISSING) from None
+        return {}
     try:
         found = _repo_says(str(Path(dst_path).resolve()))
     except Exception:  # noqa: BLE001 - a repo we cannot read gives no defaults, not a crash
@@ -496,8 +505,7 @@ def main(argv: list[str]) -> int:
         if _git(Path.cwd(), "rev-parse", "HEAD") is not None:
             merged = " ".join(file_kinds.paths("merged", package))
             print(
-                "error: adoption needs tomlkit where copier runs (pip install tomlkit, or pipx inject"
-                f" copier tomlkit); nothing was merged: run `git checkout HEAD -- {merged}` and copy again",
+                f"error: {TOMLKIT_MISSING}; nothing was merged: git checkout HEAD -- {merged}",
                 file=sys.stderr,
             )
             return 1
