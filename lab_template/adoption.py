@@ -386,6 +386,9 @@ def _merge_setuptools(tools, repo: Path, package: str) -> list[str]:
     if setuptools.get("include-package-data") is not True:
         setuptools["include-package-data"] = True
         notes.append("[tool.setuptools] include-package-data: true")
+    if not (repo / package).is_dir():  # e.g. under src/: the repo's own configuration knows
+        notes.append(f"[tool.setuptools] packages: kept yours (no {package}/ folder at the top)")
+        return notes
     packages = _packages_in(repo / package, package)
     examples = f"{package}.examples"
     has_examples = (repo / "examples").is_dir()
