@@ -8,6 +8,7 @@ pyproject.toml with dependencies, a dev extra and black/isort settings. Real cop
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tarfile
@@ -258,3 +259,18 @@ def test_a_repo_cookiecutter_made_earlier_keeps_its_edited_starter_files(templat
         assert (project / name).read_text() == text, name
         assert f"  {name}\n" in summary
     assert run("git", "diff", "--name-only", "HEAD", "--", "my_project", cwd=project).stdout == ""
+
+
+def test_without_tomlkit_adoption_stops_before_writing_with_one_line(template, tmp_path):
+    repo = make_fixture_repo(tmp_path / "pydemo")
+    # A tomlkit that cannot be imported, first on copier's path.
+    shim = tmp_path / "no-tomlkit"
+    shim.mkdir()
+    (shim / "tomlkit.py").write_text('raise ImportError("no tomlkit here")\n')
+    env = {**os.environ, "PYTHONPATH": str(shim)}
+
+    result = run(*ADOPT, template, ".", cwd=repo, env=env, check=False)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].endswith(adoption.TOMLKIT_MISSING)
+    assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
