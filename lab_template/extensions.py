@@ -16,6 +16,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from jinja2 import pass_context
 from jinja2.ext import Extension
 
 # copier loads this file by its path, not as ``lab_template.extensions``: make the sibling modules
@@ -43,7 +44,7 @@ def _forget_other_checkouts() -> None:
 
 _forget_other_checkouts()
 
-from lab_template import clusters, validation
+from lab_template import adoption, clusters, validation
 
 
 def to_package_name(project_name: str) -> str:
@@ -137,4 +138,6 @@ class LabExtension(Extension):
             answer_error=validation.answer_error,
             check_answers=check_answers,
             cluster=clusters.cluster,
+            repo_says=adoption.repo_says,
+            starter_code=pass_context(adoption.starter_code),
         )

@@ -13,15 +13,20 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lab_template import file_kinds
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/write_copier_yml.py: edit that file, not this one.
-# Run with copier >= 9.4 and copier-template-extensions, and --trust (the Jinja extensions
+# Run with copier >= 9.6, copier-template-extensions and tomlkit, and --trust (the Jinja extensions
 # below are Python code from this repository).
 """
 
 SETTINGS = {
-    "_min_copier_version": "9.4.0",
+    # 9.6: `_copier_operation`, which keeps the adoption task out of updates.
+    "_min_copier_version": "9.6.0",
     # The same template tree as cookiecutter's; every file in it is a Jinja template.
     "_subdirectory": "{% raw %}{{cookiecutter.package_name}}{% endraw %}",
     "_templates_suffix": "",
@@ -38,8 +43,21 @@ SETTINGS = {
             "{{ _copier_python }}",
             "{{ _copier_conf.src_path }}/lab_template/tree.py",
             "{{ _copier_conf.src_path }}/{% raw %}{{cookiecutter.package_name}}{% endraw %}",
-        ]
+        ],
+        # Adoption of an existing repo (lab_template/adoption.py): merge, then say what happened.
+        {
+            "command": [
+                "{{ _copier_python }}",
+                "{{ _copier_conf.src_path }}/lab_template/adoption.py",
+                "{{ package_name }}",
+                "{{ docs }}",
+                "{{ hpc_cluster }}",
+            ],
+            "when": "{{ _copier_operation == 'copy' }}",
+        },
     ],
+    # The repo's own versions of the starter files stay (lab_template/file_kinds.py).
+    "_skip_if_exists": file_kinds.copier_skip_if_exists(),
 }
 
 
@@ -52,6 +70,12 @@ UPDATE_REPORT = {
     "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/update_report.py"],
     "when": "{{ _stage == 'after' }}",
 }
+
+
+def from_the_repo(name: str, default: str) -> str:
+    """A copier default: what an existing repo says (lab_template/adoption.py), else the usual."""
+    usual = default[2:-2].strip() if default.startswith("{{") else json.dumps(default)
+    return f"{{{{ repo_says(_copier_conf.dst_path).get({name!r}) or ({usual}) }}}}"
 
 
 def copier_questions(cookiecutter: dict) -> dict:
@@ -67,6 +91,7 @@ def copier_questions(cookiecutter: dict) -> dict:
         else:
             # Defaults may refer to earlier answers; copier names them without the prefix.
             question["default"] = value.replace("cookiecutter.", "")
+        question["default"] = from_the_repo(name, question["default"])
         question["validator"] = f"{{{{ answer_error({name!r}, {name}) }}}}"
         questions[name] = question
     return questions

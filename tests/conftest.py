@@ -15,6 +15,9 @@ if sys.version_info < (3, 11):
 
 from support import copy_tree, git_commit_all, run
 
+# Repos that the tests copy and adopt; their own tests are not the template's.
+collect_ignore = ["fixtures"]
+
 # Every git command in the tests commits as this person, whatever the machine's git config.
 os.environ.update(
     GIT_AUTHOR_NAME="Template Tests",

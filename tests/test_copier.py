@@ -147,21 +147,22 @@ WORKFLOW_LINE = "# Template v2: this line arrived with an update."
 CI_WORKFLOW = ".github/workflows/ci.yml"
 
 
-def release_v2(template: Path, readme_title: str | None = None) -> None:
-    """Change the template (and its README title, for a conflict), commit, tag v2."""
+def release_v2(template: Path, workflow_name: str | None = None) -> None:
+    """Change the template (and its CI workflow's name, for a conflict), commit, tag v2."""
     template_dir = template / TEMPLATE_DIR.name
     (template_dir / NEW_FILE).write_text(NEW_FILE_TEXT)
     workflow = template_dir / CI_WORKFLOW
     workflow.write_text(f"{workflow.read_text()}{WORKFLOW_LINE}\n")
-    if readme_title:
-        _replace_first_line(template_dir / "README.md", readme_title)
+    if workflow_name:
+        _rename_workflow(workflow, workflow_name)
     git_commit_all(template, "Template v2")
     run("git", "tag", "v2", cwd=template)
 
 
-def _replace_first_line(path: Path, line: str) -> None:
-    lines = path.read_text().splitlines(keepends=True)
-    path.write_text("".join([line + "\n", *lines[1:]]))
+def _rename_workflow(path: Path, name_line: str) -> None:
+    text = path.read_text()
+    assert "\nname: CI\n" in text
+    path.write_text(text.replace("\nname: CI\n", f"\n{name_line}\n", 1))
 
 
 USER_README_LINE = "A line the user wrote in README.md."
@@ -225,35 +226,36 @@ def test_update_brings_template_changes_and_keeps_user_edits(tool, tmp_path):
     assert updated_files == fresh_files, _first_difference(updated_files, fresh_files, ("updated", "fresh"))
 
 
-USER_TITLE = "# My Project, as its user titled it"
-TEMPLATE_TITLE = "# {{ cookiecutter.project_name }}, as template v2 titles it"
+# A starter file such as README.md is the repo's once written (lab_template/file_kinds.py), so
+# a conflict needs a file that the template keeps current: the CI workflow.
+USER_NAME = "name: CI, as its user named it"
+TEMPLATE_NAME = "name: CI, as template v2 names it"
 
 
 @pytest.mark.parametrize("conflict", ["inline", "rej"])
 def test_conflicting_edits_keep_both_sides(conflict, tmp_path):
     template = make_template_repo(tmp_path / "template")
     project = bake_at_v1("copier", template, tmp_path / "bake")
-    _replace_first_line(project / "README.md", USER_TITLE)
-    git_commit_all(project, "User retitles the README")
-    release_v2(template, readme_title=TEMPLATE_TITLE)
+    _rename_workflow(project / CI_WORKFLOW, USER_NAME)
+    git_commit_all(project, "User renames the CI workflow")
+    release_v2(template, workflow_name=TEMPLATE_NAME)
 
     result = copier_update(project, f"--conflict={conflict}", check=False)
 
     # The update ends by naming the conflicted file, and fails (lab_template/update_report.py).
-    assert result.returncode == 1 and "conflict README.md: " in result.stderr
-    readme = (project / "README.md").read_text()
-    rejected = project / "README.md.rej"
-    template_title = "# My Project, as template v2 titles it"
+    assert result.returncode == 1 and f"conflict {CI_WORKFLOW}: " in result.stderr
+    workflow = (project / CI_WORKFLOW).read_text()
+    rejected = project / f"{CI_WORKFLOW}.rej"
     if conflict == "inline":
         assert (
-            f"<<<<<<< before updating\n{USER_TITLE}\n=======\n{template_title}\n>>>>>>> after updating\n"
-            in readme
+            f"<<<<<<< before updating\n{USER_NAME}\n=======\n{TEMPLATE_NAME}\n>>>>>>> after updating\n"
+            in workflow
         )
         assert not rejected.exists()
     else:
-        # The template's text goes in; the user's hunk that no longer applies goes to README.md.rej.
-        assert readme.startswith(template_title + "\n")
-        assert f"+{USER_TITLE}\n" in rejected.read_text()
+        # The template's text goes in; the user's hunk that no longer applies goes to ci.yml.rej.
+        assert f"\n{TEMPLATE_NAME}\n" in workflow
+        assert f"+{USER_NAME}\n" in rejected.read_text()
     # The rest of the update still happened.
     assert (project / NEW_FILE).is_file()
 
@@ -262,7 +264,7 @@ EXISTING_README = "# Our analysis code\n\nWritten before the lab had a template.
 
 
 def test_an_existing_repo_adopts_the_template(tmp_path):
-    """The README's recipe: copy over the repo on a branch, review, keep your files, update later."""
+    """The README's recipe: one command on a branch keeps the repo's files; updates follow."""
     template = make_template_repo(tmp_path / "template")
     repo = tmp_path / "existing"
     (repo / "my_project").mkdir(parents=True)
@@ -274,9 +276,9 @@ def test_an_existing_repo_adopts_the_template(tmp_path):
     run("copier", "copy", "--trust", "--defaults", "--overwrite", "--quiet", template, repo)
 
     assert answers_of(repo)["_commit"] == "v1"
-    assert (repo / "my_project" / "analysis.py").read_text() == "RESULT = 42\n"
-    assert "README.md" in run("git", "diff", "--name-only", cwd=repo).stdout.split()
-    run("git", "restore", "README.md", cwd=repo)  # keep our own README
+    assert (repo / "README.md").read_text() == EXISTING_README
+    # No example code in a package that exists, not even an __init__.py importing it.
+    assert [p.name for p in (repo / "my_project").iterdir()] == ["analysis.py"]
     git_commit_all(repo, "Adopt the lab template")
 
     release_v2(template)
@@ -286,9 +288,11 @@ def test_an_existing_repo_adopts_the_template(tmp_path):
 
     # recopy: render the template again over the repo, ignoring how it has drifted since.
     git_commit_all(repo, "Template v2")
+    (repo / CI_WORKFLOW).write_text("name: drifted\n")
+    git_commit_all(repo, "The workflow drifts")
     run("copier", "recopy", "--trust", "--defaults", "--overwrite", "--quiet", cwd=repo)
-    assert (repo / "README.md").read_text() != EXISTING_README
-    assert run("git", "diff", "--name-only", cwd=repo).stdout.split() == ["README.md"]
+    assert (repo / "README.md").read_text() == EXISTING_README
+    assert run("git", "diff", "--name-only", cwd=repo).stdout.split() == [CI_WORKFLOW]
 
 
 # --- Bad answers: refused by both tools with the same message --------------------------------------
