@@ -190,6 +190,19 @@ def package_is_committed(dst_path: str, package_name: str) -> bool:
     return bool(listed and listed.strip())
 
 
+def copier_operation() -> str:
+    """'copy' or 'update': what copier is doing now ('copy' outside copier).
+
+    copier tells its tasks (`_copier_operation`) but not its file patterns; it keeps the
+    operation in a context variable, read here.
+    """
+    try:
+        from copier._main import _operation
+    except ImportError:
+        return "copy"
+    return str(_operation.get("copy"))
+
+
 def starter_code(context) -> bool:
     """False when copier adopts a repo whose package already exists; True otherwise."""
     conf = context.get("_copier_conf")

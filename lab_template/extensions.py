@@ -139,5 +139,6 @@ class LabExtension(Extension):
             check_answers=check_answers,
             cluster=clusters.cluster,
             repo_says=adoption.repo_says,
+            copier_operation=adoption.copier_operation,
             starter_code=pass_context(adoption.starter_code),
         )

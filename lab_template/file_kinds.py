@@ -50,6 +50,7 @@ INFRASTRUCTURE = (
     ".github/workflows/ci.yml",
     ".github/workflows/docs.yml",
     ".github/workflows/release.yml",
+    ".github/workflows/template-update.yml",
     ".pre-commit-config.yaml",
     ".readthedocs.yaml",
     "MANIFEST.in",
@@ -61,6 +62,7 @@ INFRASTRUCTURE = (
     "slurm/run_job.sh",
     "slurm_log/.gitignore",
     "tools/release_check.py",
+    "tools/template_update.py",
     "tools/update_recipe.py",
 )
 
@@ -88,5 +90,12 @@ def kind_of(path: str, package: str) -> str | None:
 
 
 def copier_skip_if_exists() -> list[str]:
-    """copier's ``_skip_if_exists``: the starter files, with the package as copier names it."""
-    return [pattern.format(package="{{ package_name }}") for pattern in STARTER]
+    """copier's ``_skip_if_exists``: the starter files, with the package as copier names it.
+
+    Only while copying (adoption): an update merges the template's changes to a starter file
+    with the repo's, as for any file, instead of never touching it again.
+    """
+    return [
+        "{% if copier_operation() == 'copy' %}" + pattern.format(package="{{ package_name }}") + "{% endif %}"
+        for pattern in STARTER
+    ]
