@@ -59,9 +59,17 @@ class SlurmError(RuntimeError):
     """SLURM did not do what was asked; the message holds the daemons' logs."""
 
 
-def missing_programs() -> list[str]:
-    """The programs the cluster needs that this machine lacks."""
-    return [name for name in NEEDED_PROGRAMS if not shutil.which(name)]
+def cannot_run_here() -> str | None:
+    """Why this machine cannot run the cluster, in one line saying what it needs; or None."""
+    missing = [name for name in NEEDED_PROGRAMS if not shutil.which(name)]
+    if missing:
+        return (
+            f"a real SLURM needs {', '.join(missing)}: apt-get install {DEBIAN_PACKAGES}, and seff "
+            "from Debian's slurm-wlm source (see .ci/run)"
+        )
+    if os.geteuid() != 0:
+        return "a real SLURM needs root here: its daemons run as root and its GPUs are device nodes"
+    return None
 
 
 def _free_port() -> int:
@@ -145,9 +153,9 @@ class SlurmCluster:
         self.running = True
 
     def _start(self, timeout: float) -> None:
-        missing = missing_programs()
-        if missing:
-            raise SlurmError(f"missing {', '.join(missing)}: see .ci/run for what to install")
+        reason = cannot_run_here()
+        if reason:
+            raise SlurmError(reason)
         for folder in ("spool", "state", "mysql", "gpus"):
             (self.root / folder).mkdir(parents=True)
         # munged wants every folder above its socket open to all: not so pytest's tmp_path.

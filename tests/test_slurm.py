@@ -6,15 +6,17 @@ import contextlib
 import os
 import re
 import shlex
+import sys
 
 import pytest
 import yaml
 
 from lab_template.clusters import CLUSTERS
-from slurm_cluster import DEBIAN_PACKAGES, SlurmCluster, SlurmError, missing_programs
+from slurm_cluster import SlurmCluster, SlurmError, cannot_run_here
 from support import (
     CHOICES,
     QUESTIONS,
+    TEMPLATE_ROOT,
     assert_repo_valid,
     bake_cookiecutter,
     git_commit_all,
@@ -132,7 +134,7 @@ def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
     assert not (repo / "slurm_log").exists()
     hpc_words = re.compile(
         r"sbatch|salloc|squeue|seff|slurm/|slurm_log|run_job\.sh|array_job\.sh|interactive\.sh|hpc-|"
-        r"shellcheck|running on|lumi|puhti|mahti|turso",
+        r"shellcheck|running on|lumi|puhti|mahti|turso|roihu",
         re.IGNORECASE,
     )
     # __main__.py reads SLURM's variables wherever it runs.
@@ -181,6 +183,8 @@ def test_readme_explains_running_on_the_cluster(baked, choice):
         "slurm_log/my_project_<jobid>.out",
     ]:
         assert expected in section, expected
+    cpu_login = f"CPU-only jobs are submitted from `{settings['cpu_login_host']}` instead"
+    assert (cpu_login in section) == bool(settings["cpu_login_host"])
 
 
 # --- a real SLURM on 127.0.0.1 running every cluster's scripts, as the README says ----------
@@ -200,17 +204,13 @@ def slurm_needs():
 def slurm(tmp_path_factory):
     """One SLURM with slurmdbd serving every cluster's scripts, started once per test run.
 
-    Started early: its scheduler takes a few seconds to make its first pass. Without the
-    programs it needs, the tests skip with what to install, except in CI (``CI`` set), where
-    they must run. If it cannot start, each command raises the error again, so that the
-    tests fail with the daemons' logs.
+    Started early: its scheduler takes a few seconds to make its first pass. On a machine
+    without what it needs, the tests skip with what to install, except in CI (``CI`` set),
+    where they must run. If it cannot start, each command raises the error again, so that
+    the tests fail with the daemons' logs.
     """
-    missing = missing_programs()
-    if missing:
-        reason = (
-            f"a real SLURM needs {', '.join(missing)}: apt-get install {DEBIAN_PACKAGES}, and seff "
-            "from Debian's slurm-wlm source (see .ci/run)"
-        )
+    reason = cannot_run_here()
+    if reason:
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -461,3 +461,25 @@ def test_the_log_folder_is_in_every_clone(cloned_repo):
     assert (cloned_repo / "slurm_log").is_dir()
     tracked = run("git", "ls-files", "slurm_log", cwd=cloned_repo).stdout.split()
     assert tracked == ["slurm_log/.gitignore"]
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_without_slurm_the_tests_skip_outside_ci_and_fail_in_it(ci, tmp_path):
+    """On a machine without SLURM's daemons (here: hidden from PATH), in a pytest of its own."""
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not p.endswith("sbin"))
+    result = run(
+        sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--no-header",
+        f"--basetemp={tmp_path / 'pytest'}", "tests/test_slurm.py::test_an_account_slurm_does_not_know_is_refused",
+        cwd=TEMPLATE_ROOT, env={**os.environ, "PATH": path, "CI": ci}, check=False,
+    )  # fmt: skip
+    reason = re.compile(
+        r"a real SLURM needs munged, mariadbd, slurmdbd, slurmctld, slurmd, .*: apt-get install munge "
+    )
+    if ci:
+        assert result.returncode == 1, result.stdout
+        assert "1 error" in result.stdout, result.stdout
+        (line,) = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
+    else:
+        assert result.returncode == 0, result.stdout
+        (line,) = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert reason.search(line), line
