@@ -129,9 +129,9 @@ class SlurmCluster:
         self.node = socket.gethostname().split(".")[0]
         self.conf = root / "slurm.conf"
         self.munge_dir: Path | None = None  # made by start()
+        self.mariadb: subprocess.Popen | None = None  # the one daemon that does not fork
         self.running = False
         self.start_error: SlurmError | None = None
-        self.startup_seconds: float | None = None
         # Every client command finds the cluster through SLURM_CONF; jobs get it from slurmd.
         self.env = {**os.environ, "SLURM_CONF": str(self.conf)}
 
@@ -143,13 +143,11 @@ class SlurmCluster:
             raise self.start_error
         if self.running:
             return
-        started = time.monotonic()
         try:
             self._start(timeout)
         except SlurmError as error:
             self.start_error = error
             raise
-        self.startup_seconds = time.monotonic() - started
         self.running = True
 
     def _start(self, timeout: float) -> None:
@@ -170,7 +168,7 @@ class SlurmCluster:
             f"--seed-file={munge_dir / 'munge.seed'}",
             f"--log-file={self.root / 'munged.log'}",
         )
-        self.mysql_port, self.dbd_port = _free_port(), _free_port()
+        self.mysql_port, self.dbd_port, self.controller_port = _free_port(), _free_port(), _free_port()
         self._start_mariadb()
         self.conf.write_text(self._slurm_conf())
         (self.root / "gres.conf").write_text(self._gres_conf())
@@ -197,25 +195,22 @@ class SlurmCluster:
         """MariaDB on its own socket and port, trusting whoever connects (only slurmdbd does).
 
         Its system tables are needed: slurmdbd stores functions, which live there."""
+        data = self.root / "mysql"
+        small = ["--innodb-log-file-size=8M", "--innodb-buffer-pool-size=64M"]
         self._run(
-            "mariadb-install-db", "--no-defaults", f"--datadir={self.root / 'mysql'}", "--user=root",
+            "mariadb-install-db", "--no-defaults", f"--datadir={data}", "--user=root", *small,
             "--auth-root-authentication-method=normal", "--skip-test-db",
         )  # fmt: skip
-        self._start_daemon(
-            "mariadbd",
-            "--no-defaults",
-            f"--datadir={self.root / 'mysql'}",
-            f"--socket={self.root / 'mysql.sock'}",
-            f"--pid-file={self.root / 'mariadbd.pid'}",
-            f"--log-error={self.root / 'mariadbd.log'}",
-            "--bind-address=127.0.0.1",
-            f"--port={self.mysql_port}",
-            "--user=root",
-            "--skip-grant-tables",
-            "--skip-log-bin",
-            "--innodb-buffer-pool-size=64M",
-            background=True,
-        )
+        command = [
+            "mariadbd", "--no-defaults", f"--datadir={data}", *small, "--user=root",
+            f"--socket={self.root / 'mysql.sock'}", "--bind-address=127.0.0.1", f"--port={self.mysql_port}",
+            f"--pid-file={self.root / 'mariadbd.pid'}", f"--log-error={self.root / 'mariadbd.log'}",
+            "--skip-grant-tables", "--skip-log-bin",
+        ]  # fmt: skip
+        with (self.root / "mariadbd.out").open("w") as out:
+            self.mariadb = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self._wait_for(lambda: self._port_open(self.mysql_port), "MariaDB", 30)
 
     def stop(self) -> None:
@@ -235,10 +230,11 @@ class SlurmCluster:
                 time.sleep(0.05)
             if _is_running(pid):
                 _signal(pid, signal.SIGKILL)
-        for process in getattr(self, "_children", []):
-            process.wait(timeout=15)
+        if self.mariadb:
+            self.mariadb.wait(timeout=15)
         if self.munge_dir:
             shutil.rmtree(self.munge_dir, ignore_errors=True)
+        shutil.rmtree(self.root / "mysql", ignore_errors=True)  # the database: large, and done with
 
     def logs(self) -> str:
         """The end of each daemon's log, for failure messages."""
@@ -309,7 +305,7 @@ class SlurmCluster:
         lines = [
             f"ClusterName={self.name}",
             f"SlurmctldHost={self.node}(127.0.0.1)",
-            f"SlurmctldPort={_free_port()}",
+            f"SlurmctldPort={self.controller_port}",
             f"SlurmdPort={_free_port()}",
             "SlurmUser=root",
             "SlurmdUser=root",
@@ -400,15 +396,8 @@ class SlurmCluster:
             "sacctmgr", "--noheader", "--parsable2", "show", "cluster", "format=cluster,controlport"
         )
         return bool(result) and any(
-            line.split("|") == [self.name, self.conf_value("SlurmctldPort")]
-            for line in result.stdout.splitlines()
+            line.split("|") == [self.name, str(self.controller_port)] for line in result.stdout.splitlines()
         )
-
-    def conf_value(self, key: str) -> str:
-        for line in self.conf.read_text().splitlines():
-            if line.startswith(f"{key}="):
-                return line.split("=", 1)[1]
-        raise KeyError(key)
 
     @staticmethod
     def _port_open(port: int) -> bool:
@@ -422,17 +411,11 @@ class SlurmCluster:
                 raise SlurmError(f"waited {timeout} s for {what}\n{self.logs()}")
             time.sleep(0.1)
 
-    def _start_daemon(self, *args, background: bool = False) -> None:
-        """Run a daemon; most fork into the background, MariaDB is sent there. Early
-        complaints go to a file."""
+    def _start_daemon(self, *args) -> None:
+        """Run a daemon, which forks into the background; its early complaints go to a file."""
         output = self.root / f"{args[0]}.out"
         command = [str(a) for a in args]
         with output.open("w") as out:
-            if background:
-                self._children = [*getattr(self, "_children", []), subprocess.Popen(
-                    command, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-                )]  # fmt: skip
-                return
             result = subprocess.run(
                 command, check=False, env=self.env, stdout=out, stderr=subprocess.STDOUT, timeout=30
             )
