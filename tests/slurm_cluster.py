@@ -114,9 +114,9 @@ class SlurmCluster:
         gpu_types: list[str],
         accounts: list[str],
         name: str = "ukko",
-        cpus: int = 256,
-        memory_mb: int = 1_000_000,
-        gpus_per_type: int = 4,
+        cpus: int = 512,
+        memory_mb: int = 2_000_000,
+        gpus_per_type: int = 8,
     ):
         self.root = root
         self.partitions = partitions

@@ -285,7 +285,7 @@ def assert_ended_well(record: dict[str, str], slurm) -> None:
 
 
 def assert_granted_what_the_table_says(row: dict[str, str], choice: str) -> None:
-    """A job's sacct row: account, partition, cores, memory and one GPU, as asked."""
+    """A job's allocation (sacct's fields): account, partition, cores, memory and one GPU, as asked."""
     settings = CLUSTERS[choice]
     tres = dict(item.split("=") for item in row["AllocTRES"].split(","))
     granted = {
@@ -304,13 +304,33 @@ def assert_granted_what_the_table_says(row: dict[str, str], choice: str) -> None
     }, row
 
 
+@pytest.fixture(scope="session")
+def readme_jobs(slurm, cluster_repo, cloned_repo):
+    """{cluster: {"run": id, "array": id}}: the README's two sbatch commands in each cluster's
+    repo, exactly as written, all submitted at once: slurmdbd takes a few seconds to record
+    a job, which the tests then wait for only once."""
+    commands = {
+        "run": (f"# arguments go to python -m {PACKAGE}", ["sbatch", "slurm/run_job.sh", "--seed", "3"]),
+        "array": ("# one job per seed in its SEEDS", ["sbatch", "slurm/array_job.sh"]),
+    }
+    jobs = {}
+    for choice in HPC_CLUSTERS:
+        repo = cluster_repo(choice)
+        jobs[choice] = {}
+        for kind, (comment, expected) in commands.items():
+            command = readme_line(repo, comment)
+            assert command == expected
+            jobs[choice][kind] = submit(slurm, repo, *command[1:], env=venv_env(choice, cloned_repo))
+    return jobs
+
+
 @pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
-def test_run_job_completes_with_a_gpu_and_logs_the_output(slurm, cluster_repo, cloned_repo, choice):
+def test_run_job_completes_with_a_gpu_and_logs_the_output(
+    slurm, readme_jobs, cluster_repo, cloned_repo, choice
+):
     repo = cluster_repo(choice)
-    command = readme_line(repo, f"# arguments go to python -m {PACKAGE}")
-    assert command == ["sbatch", "slurm/run_job.sh", "--seed", "3"]
-    job_id = submit(slurm, repo, *command[1:], env=venv_env(choice, cloned_repo))
+    job_id = readme_jobs[choice]["run"]
     (job, step) = slurm.accounting(job_id, *on_cluster(choice))[:2]
     assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0"), f"{job}\n{slurm.logs()}"
     assert (job["JobName"], job["Cluster"], step["JobID"]) == (PACKAGE, slurm.name, f"{job_id}.batch")
@@ -322,19 +342,17 @@ def test_run_job_completes_with_a_gpu_and_logs_the_output(slurm, cluster_repo, c
     assert f"{PACKAGE}: 0.1.0\n" in log  # the wheel in the venv, not the source tree
     expected = run(cloned_repo / ".venv/bin/python", "-m", PACKAGE, "--seed", "3").stdout
     assert expected.splitlines()[-1] in log.splitlines()
-    # The log is ignored, like the venv: the clone stays clean.
+    # The logs are ignored, like the venv: the clone stays clean.
     assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
 
 
 @pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
-def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, cluster_repo, cloned_repo, choice):
+def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, readme_jobs, cluster_repo, choice):
     repo = cluster_repo(choice)
-    command = readme_line(repo, "# one job per seed in its SEEDS")
-    assert command == ["sbatch", "slurm/array_job.sh"]
     script = (repo / "slurm" / "array_job.sh").read_text()
     seeds = re.search(r"^SEEDS=\((.*)\)$", script, re.MULTILINE).group(1).split()
-    job_id = submit(slurm, repo, *command[1:], env=venv_env(choice, cloned_repo))
+    job_id = readme_jobs[choice]["array"]
     rows = slurm.accounting(job_id, *on_cluster(choice))
     tasks = [row for row in rows if "." not in row["JobID"]]
     assert sorted(row["JobID"] for row in tasks) == [f"{job_id}_{i}" for i in range(len(seeds))]
@@ -370,10 +388,13 @@ def test_interactive_session_runs_the_package_from_the_venv(
     job_id = re.search(r"Granted job allocation (\d+)", result.stderr).group(1)
     assert f"slurm job: {job_id}\n" in result.stdout
     assert f"{PACKAGE}: 0.1.0\n" in result.stdout
-    (job, *steps) = slurm.accounting(job_id, *on_cluster(choice))
-    assert job["JobName"] == PACKAGE
-    assert_granted_what_the_table_says(job, choice)
-    assert [(step["JobID"], step["State"]) for step in steps] == [(f"{job_id}.0", "COMPLETED")]
+    # The controller's record of the allocation (sacct's would take slurmdbd's few seconds).
+    (record,) = slurm.wait_for_job(job_id)
+    assert_ended_well(record, slurm)
+    assert record["JobName"] == PACKAGE
+    assert_granted_what_the_table_says(
+        {"Account": record["Account"], "Partition": record["Partition"], "AllocTRES": record["TRES"]}, choice
+    )
 
 
 @pytest.mark.xdist_group("slurm")
