@@ -191,7 +191,8 @@ def test_readme_explains_running_on_the_cluster(baked, choice):
 
 
 def slurm_needs():
-    """The cluster's own needs, from the cluster table: partitions, GPU types, accounts."""
+    """What the test SLURM must offer, from the cluster table: the partitions, the GPU types
+    (untyped requests take any) and the one SLURM cluster name that a script asks for."""
     partitions = sorted({s[key] for s in CLUSTERS.values() for key in ("gpu_partition", "cpu_partition")})
     gpu_types = sorted(
         {s["gpu_request"].split(":")[1] for s in CLUSTERS.values() if s["gpu_request"].count(":") == 2}
