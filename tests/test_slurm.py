@@ -125,6 +125,10 @@ def test_job_scripts_ask_what_the_cluster_table_says(baked, choice):
 
     interactive = (slurm / "interactive.sh").read_text()
     assert salloc_options(interactive) == {**resources, "time": "00:30:00"}
+    # The shell that salloc opens inherits the venv (a real SLURM test below runs it).
+    assert f"module load {settings['python_module']}" in interactive
+    assert 'VENV="${VENV:-$PWD/.venv}"' in interactive
+    assert interactive.index('source "$VENV/bin/activate"') < interactive.index("\nsalloc")
 
 
 def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
