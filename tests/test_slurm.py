@@ -311,15 +311,25 @@ def assert_granted_what_the_table_says(row: dict[str, str], choice: str) -> None
 
 @pytest.fixture(scope="session")
 def readme_jobs(slurm, cluster_repo, cloned_repo):
-    """{cluster: {"run": id, "array": id}}: the README's two sbatch commands in each cluster's
-    repo, exactly as written, all submitted at once: slurmdbd takes a few seconds to record
-    a job, which the tests then wait for only once."""
-    commands = {
-        "run": (f"# arguments go to python -m {PACKAGE}", ["sbatch", "slurm/run_job.sh", "--seed", "3"]),
-        "array": ("# one job per seed in its SEEDS", ["sbatch", "slurm/array_job.sh"]),
-    }
+    """{cluster: {"run": id, "array": id, "cpu": id}}: the README's sbatch commands in each
+    cluster's repo, exactly as written, all submitted at once: slurmdbd takes a few seconds
+    to record a job, which the tests then wait for only once."""
     jobs = {}
     for choice in HPC_CLUSTERS:
+        settings = CLUSTERS[choice]
+        commands = {
+            "run": (f"# arguments go to python -m {PACKAGE}", ["sbatch", "slurm/run_job.sh", "--seed", "3"]),
+            "array": ("# one job per seed in its SEEDS", ["sbatch", "slurm/array_job.sh"]),
+            "cpu": (
+                "# CPU only",
+                [
+                    "sbatch",
+                    f"--partition={settings['cpu_partition']}",
+                    settings["no_gpu"],
+                    "slurm/run_job.sh",
+                ],
+            ),
+        }
         repo = cluster_repo(choice)
         jobs[choice] = {}
         for kind, (comment, expected) in commands.items():
@@ -458,13 +468,12 @@ def test_the_readme_monitoring_commands_show_the_job(slurm, cluster_repo, cloned
 
 
 @pytest.mark.xdist_group("slurm")
-def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, cloned_repo):
-    command = readme_line(cloned_repo, "# CPU only")
-    assert command[0] == "sbatch"
-    (record,) = slurm.wait_for_job(submit(slurm, cloned_repo, *command[1:]))
-    assert_ended_well(record, slurm)
-    assert record["Partition"] == CLUSTERS[DEFAULT_CLUSTER]["cpu_partition"]
-    assert "gres/gpu" not in record["TRES"]
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, readme_jobs, choice):
+    (job, *_) = slurm.accounting(readme_jobs[choice]["cpu"], *on_cluster(choice))
+    assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0"), f"{job}\n{slurm.logs()}"
+    assert job["Partition"] == CLUSTERS[choice]["cpu_partition"]
+    assert "gres/gpu" not in job["AllocTRES"]
 
 
 @pytest.mark.xdist_group("slurm")
