@@ -13,7 +13,9 @@ only this table. Each entry gives the defaults of a one-GPU job, from the cluste
   (the cluster's fair share of a GPU node per GPU, and the handbook's five hours).
 - ``python_module``: the environment module with the Python that the venv is made from.
 - ``slurm_cluster``: for a login node that serves several SLURM clusters, the one to use
-  (``--clusters``, also for squeue, scancel and seff); empty elsewhere.
+  (``--clusters``, also for squeue, scancel and sacct); empty elsewhere.
+- ``cpu_login_host``: where CPU-only jobs are submitted from, if not ``login_host``;
+  empty elsewhere.
 """
 
 from __future__ import annotations
@@ -40,9 +42,11 @@ CLUSTERS: dict[str, dict[str, str]] = {
         "time": "05:00:00",
         "python_module": "cray-python",
         "slurm_cluster": "",
+        "cpu_login_host": "",
     },
     # https://docs.csc.fi/computing/running/batch-job-partitions/
     # https://docs.csc.fi/computing/running/creating-job-scripts-puhti/
+    # CSC shut down Puhti's computing at the end of July 2026 (see Roihu below).
     # A Puhti GPU node: 4 NVIDIA V100, 40 cores, 373 GiB; at most 10 cores per GPU.
     "puhti": {
         "name": "Puhti",
@@ -58,9 +62,11 @@ CLUSTERS: dict[str, dict[str, str]] = {
         "time": "05:00:00",
         "python_module": "python-data",
         "slurm_cluster": "",
+        "cpu_login_host": "",
     },
     # https://docs.csc.fi/computing/running/batch-job-partitions/
     # https://docs.csc.fi/computing/running/creating-job-scripts-mahti/
+    # CSC shut down Mahti's computing at the end of August 2026 (see Roihu below).
     # A Mahti GPU node: 4 NVIDIA A100, 128 cores; at most 32 cores and, by default,
     # 122.5 GiB per GPU. gpusmall takes one or two GPUs; CPU partitions bill whole nodes.
     "mahti": {
@@ -77,6 +83,7 @@ CLUSTERS: dict[str, dict[str, str]] = {
         "time": "05:00:00",
         "python_module": "python-data",
         "slurm_cluster": "",
+        "cpu_login_host": "",
     },
     # https://wiki.helsinki.fi/display/it4sci/HPC+Environment+User+Guide
     # Turso (University of Helsinki): the login node turso.cs.helsinki.fi submits to several
@@ -97,6 +104,33 @@ CLUSTERS: dict[str, dict[str, str]] = {
         "time": "05:00:00",
         "python_module": "Python",
         "slurm_cluster": "ukko",
+        "cpu_login_host": "",
+    },
+    # https://docs.csc.fi/computing/running/batch-job-partitions/#roihu-partitions
+    # https://docs.csc.fi/computing/running/creating-job-scripts-roihu/#gpu-jobs
+    # https://docs.csc.fi/computing/systems-roihu/
+    # https://docs.csc.fi/computing/roihu-disk/
+    # https://docs.csc.fi/computing/connecting/
+    # https://docs.csc.fi/apps/python-data/
+    # CSC's successor of Puhti and Mahti. A Roihu GPU node: 4 NVIDIA GH200; each GPU reserved
+    # grants up to 72 cores and 217 GiB (gpumedium: 1 to 4 GPUs, at most 36 hours). GPU jobs
+    # are submitted from the ARM login nodes (roihu-gpu.csc.fi), CPU jobs from the x86 ones
+    # (roihu-cpu.csc.fi); software built on one side runs only on that side's nodes.
+    "roihu": {
+        "name": "Roihu",
+        "docs": "https://docs.csc.fi/computing/running/batch-job-partitions/",
+        "login_host": "roihu-gpu.csc.fi",
+        "scratch": "/scratch/{account}/$USER",
+        "gpu_partition": "gpumedium",
+        "cpu_partition": "small",
+        "gpu_request": "--gres=gpu:gh200:1",
+        "no_gpu": "--gres=none",
+        "cpus_per_gpu": "72",
+        "mem": "217G",
+        "time": "05:00:00",
+        "python_module": "python-data",
+        "slurm_cluster": "",
+        "cpu_login_host": "roihu-cpu.csc.fi",
     },
 }
 

@@ -14,7 +14,7 @@ import sys
 
 SUPPORTED_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 LICENSES = ("BSD-3-Clause", "MIT", "Apache-2.0", "GPL-3.0-or-later")
-CLUSTERS = ("lumi", "puhti", "mahti", "turso", "none")
+CLUSTERS = ("lumi", "puhti", "mahti", "turso", "roihu", "none")
 DOCS = ("sphinx", "none")
 
 # PEP 508 names; GitHub logins (alphanumerics and single inner hyphens, at most 39 characters).

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shlex
+import sys
 
 import pytest
 import yaml
 
 from lab_template.clusters import CLUSTERS
-from slurm_cluster import SlurmCluster, SlurmError
+from slurm_cluster import SlurmCluster, SlurmError, cannot_run_here
 from support import (
     CHOICES,
     QUESTIONS,
+    TEMPLATE_ROOT,
     assert_repo_valid,
     bake_cookiecutter,
+    git_commit_all,
     make_venv,
     mentions,
     run,
@@ -23,6 +27,7 @@ from support import (
 
 HPC_CLUSTERS = [choice for choice in CHOICES["hpc_cluster"] if choice != "none"]
 DEFAULT_CLUSTER = CHOICES["hpc_cluster"][0]
+PACKAGE = "my_project"  # the default answers' package
 SCRIPTS = ("run_job.sh", "array_job.sh", "interactive.sh")
 HANDBOOK_SQUEUE_FORMAT = "%.18i %.9P %.8j %.8u %.8T %.10M %.20S %.9l %.6D %R %.10m"
 
@@ -120,6 +125,10 @@ def test_job_scripts_ask_what_the_cluster_table_says(baked, choice):
 
     interactive = (slurm / "interactive.sh").read_text()
     assert salloc_options(interactive) == {**resources, "time": "00:30:00"}
+    # The shell that salloc opens inherits the venv (a real SLURM test below runs it).
+    assert f"module load {settings['python_module']}" in interactive
+    assert 'VENV="${VENV:-$PWD/.venv}"' in interactive
+    assert interactive.index('source "$VENV/bin/activate"') < interactive.index("\nsalloc")
 
 
 def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
@@ -129,7 +138,7 @@ def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
     assert not (repo / "slurm_log").exists()
     hpc_words = re.compile(
         r"sbatch|salloc|squeue|seff|slurm/|slurm_log|run_job\.sh|array_job\.sh|interactive\.sh|hpc-|"
-        r"shellcheck|running on|lumi|puhti|mahti|turso",
+        r"shellcheck|running on|lumi|puhti|mahti|turso|roihu",
         re.IGNORECASE,
     )
     # __main__.py reads SLURM's variables wherever it runs.
@@ -173,25 +182,47 @@ def test_readme_explains_running_on_the_cluster(baked, choice):
         f"alias squeue='squeue{on_cluster} -u $USER'",
         f'export SQUEUE_FORMAT="{HANDBOOK_SQUEUE_FORMAT}"',
         f"watch squeue{on_cluster} --user=$USER",
-        f"seff{on_cluster} <jobid>",
+        f"`sacct{on_cluster} -j <jobid>`",
+        "`seff <jobid>`",
         "slurm_log/my_project_<jobid>.out",
     ]:
         assert expected in section, expected
+    cpu_login = f"CPU-only jobs are submitted from `{settings['cpu_login_host']}` instead"
+    assert (cpu_login in section) == bool(settings["cpu_login_host"])
 
 
-# --- a real SLURM on 127.0.0.1 running the default repo's scripts ---------------------------
+# --- a real SLURM on 127.0.0.1 running every cluster's scripts, as the README says ----------
+
+
+def slurm_needs():
+    """What the test SLURM must offer, from the cluster table: the partitions, the GPU types
+    (untyped requests take any) and the one SLURM cluster name that a script asks for."""
+    partitions = sorted({s[key] for s in CLUSTERS.values() for key in ("gpu_partition", "cpu_partition")})
+    gpu_types = sorted(
+        {s["gpu_request"].split(":")[1] for s in CLUSTERS.values() if s["gpu_request"].count(":") == 2}
+    )
+    (name,) = {s["slurm_cluster"] for s in CLUSTERS.values() if s["slurm_cluster"]}
+    return partitions, gpu_types, name
 
 
 @pytest.fixture(scope="session")
 def slurm(tmp_path_factory):
-    """SLURM with the partitions that the default cluster's scripts use, GPUs excepted.
+    """One SLURM with slurmdbd serving every cluster's scripts, started once per test run.
 
-    Started early: its scheduler takes 3 s to make its first pass. If it cannot start, each
-    sbatch raises the error again, so that the tests fail with the daemons' logs.
+    Started early: its scheduler takes a few seconds to make its first pass. On a machine
+    without what it needs, the tests skip with what to install, except in CI (``CI`` set),
+    where they must run. If it cannot start, each command raises the error again, so that
+    the tests fail with the daemons' logs.
     """
-    settings = CLUSTERS[DEFAULT_CLUSTER]
-    partitions = [settings["gpu_partition"], settings["cpu_partition"]]
-    cluster = SlurmCluster(tmp_path_factory.mktemp("slurm"), partitions)
+    reason = cannot_run_here()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    partitions, gpu_types, name = slurm_needs()
+    cluster = SlurmCluster(
+        tmp_path_factory.mktemp("slurm"), partitions, gpu_types, [QUESTIONS["slurm_account"]], name=name
+    )
     with contextlib.suppress(SlurmError):
         cluster.start()
     yield cluster
@@ -208,72 +239,241 @@ def cloned_repo(released_repo, tmp_path_factory):
     return repo
 
 
-def submit(slurm, repo, *args) -> str:
-    """sbatch in repo; the job id."""
-    result = slurm.sbatch(*args, cwd=repo)
-    assert result.returncode == 0, f"sbatch {' '.join(args)}: {result.stderr}"
-    return result.stdout.strip()
+@pytest.fixture(scope="session")
+def cluster_repo(cloned_repo, tmp_path_factory):
+    """repo(choice): a fresh clone of a committed, tagged bake for that cluster.
+
+    The default cluster's is cloned_repo. The others use its venv, through VENV as their
+    README says (the package is the same; one venv fewer to install per cluster).
+    """
+    repos = {DEFAULT_CLUSTER: cloned_repo}
+
+    def repo(choice):
+        if choice not in repos:
+            baked = bake_cookiecutter(tmp_path_factory.mktemp(f"bake-{choice}"), hpc_cluster=choice)
+            git_commit_all(baked, "Initial commit")
+            run("git", "tag", "v0.1.0", cwd=baked)
+            repos[choice] = tmp_path_factory.mktemp(f"clone-{choice}") / baked.name
+            run("git", "clone", "--quiet", baked, repos[choice])
+        return repos[choice]
+
+    return repo
+
+
+def venv_env(choice, cloned_repo) -> dict[str, str]:
+    """The environment a user of that cluster's repo submits from (see cluster_repo)."""
+    return {} if choice == DEFAULT_CLUSTER else {"VENV": str(cloned_repo / ".venv")}
+
+
+def readme_line(repo, ending: str) -> list[str]:
+    """The README's command on the line that ends with ``ending`` (a comment), as words."""
+    readme = (repo / "README.md").read_text()
+    (line,) = [line for line in readme.splitlines() if line.rstrip().endswith(ending)]
+    return shlex.split(line, comments=True)
+
+
+def submit(slurm, repo, *args, env=None) -> str:
+    """sbatch ARGS in repo, as a person types it; the job id."""
+    result = slurm.command("sbatch", *args, cwd=repo, env=env)
+    assert result.returncode == 0, f"sbatch {' '.join(args)}: {result.stderr}\n{slurm.logs()}"
+    return re.fullmatch(r"Submitted batch job (\d+)( on cluster \w+)?\n", result.stdout).group(1)
+
+
+def on_cluster(choice) -> tuple[str, ...]:
+    """The sacct option that names the cluster's SLURM cluster, as its README does."""
+    name = CLUSTERS[choice]["slurm_cluster"]
+    return ("-M", name) if name else ()
 
 
 def assert_ended_well(record: dict[str, str], slurm) -> None:
     assert (record["JobState"], record["ExitCode"]) == ("COMPLETED", "0:0"), f"{record}\n{slurm.logs()}"
 
 
-@pytest.mark.xdist_group("slurm")
-def test_run_job_completes_on_slurm_and_logs_the_output(slurm, cloned_repo):
-    refused = slurm.sbatch("slurm/run_job.sh", cwd=cloned_repo)
-    assert refused.returncode != 0
-    assert "gres" in refused.stderr  # the GPU request reached SLURM, which has no GPUs here
-
-    no_gpu = CLUSTERS[DEFAULT_CLUSTER]["no_gpu"]
-    job_id = submit(slurm, cloned_repo, no_gpu, "slurm/run_job.sh", "--seed", "3")
-    (record,) = slurm.wait_for_job(job_id)
-    assert_ended_well(record, slurm)
-    assert slurm.accounting(job_id) == [[job_id, "COMPLETED", "0:0"]]
-    settings = CLUSTERS[DEFAULT_CLUSTER]
-    asked = {key: record[key] for key in ("Account", "JobName", "Partition", "NumCPUs", "MinMemoryNode")}
-    assert asked == {
-        "Account": QUESTIONS["slurm_account"],
-        "JobName": "my_project",
-        "Partition": settings["gpu_partition"],
-        "NumCPUs": settings["cpus_per_gpu"],
-        "MinMemoryNode": settings["mem"],
+def assert_granted_what_the_table_says(row: dict[str, str], choice: str) -> None:
+    """A job's allocation (sacct's fields): account, partition, cores, memory and one GPU, as asked."""
+    settings = CLUSTERS[choice]
+    tres = dict(item.split("=") for item in row["AllocTRES"].split(","))
+    granted = {
+        "Account": row["Account"],
+        "Partition": row["Partition"],
+        "cpu": tres["cpu"],
+        "mem": tres["mem"],
+        "gres/gpu": tres.get("gres/gpu"),
     }
+    assert granted == {
+        "Account": QUESTIONS["slurm_account"],
+        "Partition": settings["gpu_partition"],
+        "cpu": settings["cpus_per_gpu"],
+        "mem": settings["mem"],
+        "gres/gpu": "1",
+    }, row
 
-    log = (cloned_repo / "slurm_log" / f"my_project_{job_id}.out").read_text()
+
+@pytest.fixture(scope="session")
+def readme_jobs(slurm, cluster_repo, cloned_repo):
+    """{cluster: {"run": id, "array": id, "cpu": id}}: the README's sbatch commands in each
+    cluster's repo, exactly as written, all submitted at once: slurmdbd takes a few seconds
+    to record a job, which the tests then wait for only once."""
+    jobs = {}
+    for choice in HPC_CLUSTERS:
+        settings = CLUSTERS[choice]
+        commands = {
+            "run": (f"# arguments go to python -m {PACKAGE}", ["sbatch", "slurm/run_job.sh", "--seed", "3"]),
+            "array": ("# one job per seed in its SEEDS", ["sbatch", "slurm/array_job.sh"]),
+            "cpu": (
+                "# CPU only",
+                [
+                    "sbatch",
+                    f"--partition={settings['cpu_partition']}",
+                    settings["no_gpu"],
+                    "slurm/run_job.sh",
+                ],
+            ),
+        }
+        repo = cluster_repo(choice)
+        jobs[choice] = {}
+        for kind, (comment, expected) in commands.items():
+            command = readme_line(repo, comment)
+            assert command == expected
+            jobs[choice][kind] = submit(slurm, repo, *command[1:], env=venv_env(choice, cloned_repo))
+    return jobs
+
+
+@pytest.mark.xdist_group("slurm")
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_run_job_completes_with_a_gpu_and_logs_the_output(
+    slurm, readme_jobs, cluster_repo, cloned_repo, choice
+):
+    repo = cluster_repo(choice)
+    job_id = readme_jobs[choice]["run"]
+    (job, step) = slurm.accounting(job_id, *on_cluster(choice))[:2]
+    assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0"), f"{job}\n{slurm.logs()}"
+    assert (job["JobName"], job["Cluster"], step["JobID"]) == (PACKAGE, slurm.name, f"{job_id}.batch")
+    assert_granted_what_the_table_says(job, choice)
+    print(f"{choice}: sacct {job}")
+
+    log = (repo / "slurm_log" / f"{PACKAGE}_{job_id}.out").read_text()
     assert f"slurm job: {job_id}\n" in log
-    assert "my_project: 0.1.0\n" in log  # the wheel in .venv, not the source tree
-    expected = run(cloned_repo / ".venv/bin/python", "-m", "my_project", "--seed", "3").stdout
+    assert f"{PACKAGE}: 0.1.0\n" in log  # the wheel in the venv, not the source tree
+    expected = run(cloned_repo / ".venv/bin/python", "-m", PACKAGE, "--seed", "3").stdout
     assert expected.splitlines()[-1] in log.splitlines()
-    # The log is ignored, like the venv: the clone stays clean.
-    assert run("git", "status", "--porcelain", cwd=cloned_repo).stdout == ""
+    # The logs are ignored, like the venv: the clone stays clean.
+    assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
 
 
 @pytest.mark.xdist_group("slurm")
-def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, cloned_repo):
-    readme = (cloned_repo / "README.md").read_text()
-    (line,) = [line for line in readme.splitlines() if line.rstrip().endswith("# CPU only")]
-    command = shlex.split(line, comments=True)
-    assert command[0] == "sbatch"
-    (record,) = slurm.wait_for_job(submit(slurm, cloned_repo, *command[1:]))
-    assert_ended_well(record, slurm)
-    assert record["Partition"] == CLUSTERS[DEFAULT_CLUSTER]["cpu_partition"]
-
-
-@pytest.mark.xdist_group("slurm")
-def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, cloned_repo):
-    script = (cloned_repo / "slurm" / "array_job.sh").read_text()
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, readme_jobs, cluster_repo, choice):
+    repo = cluster_repo(choice)
+    script = (repo / "slurm" / "array_job.sh").read_text()
     seeds = re.search(r"^SEEDS=\((.*)\)$", script, re.MULTILINE).group(1).split()
-    no_gpu = CLUSTERS[DEFAULT_CLUSTER]["no_gpu"]
-    job_id = submit(slurm, cloned_repo, no_gpu, "slurm/array_job.sh")
-    records = slurm.wait_for_job(job_id, tasks=len(seeds))
-    for record in records:
-        assert_ended_well(record, slurm)
-    assert sorted(record["ArrayTaskId"] for record in records) == [str(i) for i in range(len(seeds))]
+    job_id = readme_jobs[choice]["array"]
+    rows = slurm.accounting(job_id, *on_cluster(choice))
+    tasks = [row for row in rows if "." not in row["JobID"]]
+    assert sorted(row["JobID"] for row in tasks) == [f"{job_id}_{i}" for i in range(len(seeds))]
+    for row in tasks:
+        assert (row["State"], row["ExitCode"]) == ("COMPLETED", "0:0"), f"{row}\n{slurm.logs()}"
+        assert_granted_what_the_table_says(row, choice)
     for task, seed in enumerate(seeds):
-        log = (cloned_repo / "slurm_log" / f"my_project_{job_id}_{task}.out").read_text()
+        log = (repo / "slurm_log" / f"{PACKAGE}_{job_id}_{task}.out").read_text()
         assert f"slurm array: task {task} of {job_id}\n" in log
         assert f"seed {seed}: largest |z| of 1000 draws = " in log
+
+
+@pytest.mark.xdist_group("slurm")
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_interactive_session_runs_the_package_from_the_venv(
+    slurm, cluster_repo, cloned_repo, choice, tmp_path
+):
+    """interactive.sh with a command in place of the shell, as the README's `srun python -m
+    <pkg>` runs in that shell, on a cluster whose Python lacks the package's dependencies."""
+    repo = cluster_repo(choice)
+    command = readme_line(repo, f"# then: srun python -m {PACKAGE}")
+    assert command == ["bash", "slurm/interactive.sh"]
+    cluster_python = make_venv(tmp_path / "cluster-python").parent  # no numpy
+    path = {"PATH": f"{cluster_python}{os.pathsep}{os.environ['PATH']}"}
+    srun = ["srun", "python", "-m", PACKAGE, "--seed", "3"]
+
+    without_venv = slurm.command(*command, *srun, cwd=repo, env={**path, "VENV": str(tmp_path / "none")})
+    assert without_venv.returncode != 0
+    assert "No module named 'numpy'" in without_venv.stderr
+
+    result = slurm.command(*command, *srun, cwd=repo, env={**path, **venv_env(choice, cloned_repo)})
+    assert result.returncode == 0, f"{result.stdout}{result.stderr}\n{slurm.logs()}"
+    job_id = re.search(r"Granted job allocation (\d+)", result.stderr).group(1)
+    assert f"slurm job: {job_id}\n" in result.stdout
+    assert f"{PACKAGE}: 0.1.0\n" in result.stdout
+    # The controller's record of the allocation (sacct's would take slurmdbd's few seconds).
+    (record,) = slurm.wait_for_job(job_id)
+    assert_ended_well(record, slurm)
+    assert record["JobName"] == PACKAGE
+    assert_granted_what_the_table_says(
+        {"Account": record["Account"], "Partition": record["Partition"], "AllocTRES": record["TRES"]}, choice
+    )
+
+
+@pytest.mark.xdist_group("slurm")
+@pytest.mark.parametrize(
+    ("choice", "impossible"),
+    [("puhti", "--gres=gpu:v100:9"), ("mahti", "--gres=gpu:h100:1"), ("lumi", "--gpus-per-node=99")],
+)
+def test_a_gpu_request_the_node_cannot_grant_is_refused(slurm, cluster_repo, choice, impossible):
+    """So that the GPU tests cannot pass by SLURM ignoring GPU requests."""
+    result = slurm.command("sbatch", impossible, "slurm/run_job.sh", cwd=cluster_repo(choice))
+    assert result.returncode != 0
+    assert "Requested node configuration is not available" in result.stderr, result.stderr
+
+
+@pytest.mark.xdist_group("slurm")
+def test_an_account_slurm_does_not_know_is_refused(slurm, cloned_repo):
+    """So that the account tests cannot pass by SLURM taking any account."""
+    result = slurm.command("sbatch", "--account=project_0", "slurm/run_job.sh", cwd=cloned_repo)
+    assert result.returncode != 0
+    assert "Invalid account" in result.stderr
+
+
+@pytest.mark.xdist_group("slurm")
+@pytest.mark.parametrize("choice", ["turso", DEFAULT_CLUSTER])
+def test_the_readme_monitoring_commands_show_the_job(slurm, cluster_repo, cloned_repo, choice):
+    """squeue (the handbook's format) from inside a session, then seff and sacct after it."""
+    repo = cluster_repo(choice)
+    readme = (repo / "README.md").read_text()
+    (squeue,) = [line.strip() for line in readme.splitlines() if line.strip().startswith("squeue")]
+    session = slurm.command(
+        "bash", "slurm/interactive.sh", "bash", "-c", squeue, cwd=repo, env={"USER": "root"}
+    )
+    assert session.returncode == 0, f"{session.stdout}{session.stderr}\n{slurm.logs()}"
+    job_id = re.search(r"Granted job allocation (\d+)", session.stderr).group(1)
+    lines = session.stdout.splitlines()
+    if CLUSTERS[choice]["slurm_cluster"]:
+        assert lines.pop(0) == f"CLUSTER: {slurm.name}"
+    # Each field as wide as the format says: TIME_LIMIT is cut to 9 characters.
+    assert lines[0].split() == [
+        "JOBID", "PARTITION", "NAME", "USER", "STATE", "TIME", "START_TIME", "TIME_LIMI", "NODES",
+        "NODELIST(REASON)", "MIN_MEMORY",
+    ]  # fmt: skip
+    (mine,) = [line.split() for line in lines[1:] if line.split()[0] == job_id]
+    settings = CLUSTERS[choice]
+    assert mine[1:5] + mine[7:9] + mine[10:] == [
+        settings["gpu_partition"][:9], PACKAGE[:8], "root", "RUNNING", "30:00", "1", settings["mem"]
+    ]  # fmt: skip
+
+    (job, *_) = slurm.accounting(job_id, *on_cluster(choice))
+    assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0")
+    seff = run("seff", job_id, env=slurm.env).stdout
+    assert f"Job ID: {job_id}\n" in seff
+    assert f"Cluster: {slurm.name}\n" in seff
+    assert "State: COMPLETED (exit code 0)\n" in seff
+    assert f"Cores per node: {settings['cpus_per_gpu']}\n" in seff
+
+
+@pytest.mark.xdist_group("slurm")
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, readme_jobs, choice):
+    (job, *_) = slurm.accounting(readme_jobs[choice]["cpu"], *on_cluster(choice))
+    assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0"), f"{job}\n{slurm.logs()}"
+    assert job["Partition"] == CLUSTERS[choice]["cpu_partition"]
+    assert "gres/gpu" not in job["AllocTRES"]
 
 
 @pytest.mark.xdist_group("slurm")
@@ -283,13 +483,12 @@ def test_without_the_log_folder_the_job_fails_and_logs_nothing(slurm, cloned_rep
     run("git", "clone", "--quiet", cloned_repo, repo)
     (repo / "slurm_log" / ".gitignore").unlink()
     (repo / "slurm_log").rmdir()
-    no_gpu = CLUSTERS[DEFAULT_CLUSTER]["no_gpu"]
-    job_id = submit(slurm, repo, no_gpu, "slurm/run_job.sh")  # accepted...
+    job_id = submit(slurm, repo, "slurm/run_job.sh", env={"VENV": str(cloned_repo / ".venv")})  # accepted...
     (record,) = slurm.wait_for_job(job_id)
     assert (record["JobState"], record["ExitCode"]) == ("FAILED", "0:53")  # ...but never ran
     assert not list(repo.rglob("*.out"))
     slurmd_log = (slurm.root / "slurmd.log").read_text()
-    assert f"Could not open stdout file {repo}/slurm_log/my_project_{job_id}.out" in slurmd_log
+    assert f"Could not open stdout file {repo}/slurm_log/{PACKAGE}_{job_id}.out" in slurmd_log
 
 
 @pytest.mark.xdist_group("slurm")  # with the other users of cloned_repo
@@ -297,3 +496,25 @@ def test_the_log_folder_is_in_every_clone(cloned_repo):
     assert (cloned_repo / "slurm_log").is_dir()
     tracked = run("git", "ls-files", "slurm_log", cwd=cloned_repo).stdout.split()
     assert tracked == ["slurm_log/.gitignore"]
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_without_slurm_the_tests_skip_outside_ci_and_fail_in_it(ci, tmp_path):
+    """On a machine without SLURM's daemons (here: hidden from PATH), in a pytest of its own."""
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not p.endswith("sbin"))
+    result = run(
+        sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--no-header",
+        f"--basetemp={tmp_path / 'pytest'}", "tests/test_slurm.py::test_an_account_slurm_does_not_know_is_refused",
+        cwd=TEMPLATE_ROOT, env={**os.environ, "PATH": path, "CI": ci}, check=False,
+    )  # fmt: skip
+    reason = re.compile(
+        r"a real SLURM needs munged, mariadbd, slurmdbd, slurmctld, slurmd, .*: apt-get install munge "
+    )
+    if ci:
+        assert result.returncode == 1, result.stdout
+        assert "1 error" in result.stdout, result.stdout
+        (line,) = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
+    else:
+        assert result.returncode == 0, result.stdout
+        (line,) = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert reason.search(line), line
