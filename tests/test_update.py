@@ -67,7 +67,7 @@ def with_funding(cookiecutter: dict) -> dict:
     at = [key for key, _ in items].index("docs") + 1
     items.insert(at, ("funding", "none"))
     cookiecutter = dict(items)
-    cookiecutter["hpc_cluster"] = [*cookiecutter["hpc_cluster"][:-1], "roihu", "none"]
+    cookiecutter["hpc_cluster"] = [*cookiecutter["hpc_cluster"][:-1], "aurora", "none"]
     cookiecutter["__year"] = "1999"
     cookiecutter["__prompts__"]["funding"] = "Who funds the work"
     return cookiecutter
@@ -77,14 +77,14 @@ def release_code_and_questions(template: Path) -> None:
     """v1.1.0: one change of each kind of template code, a new question and a new choice."""
     code = template / "lab_template"
     edit(code / "clusters.py", '"mem": "60G"', '"mem": "64G"')  # the cluster table
-    edit(code / "clusters.py", "\n}\n", '\n}\nCLUSTERS["roihu"] = {**CLUSTERS["puhti"], "name": "Roihu"}\n')
+    edit(code / "clusters.py", "\n}\n", '\n}\nCLUSTERS["aurora"] = {**CLUSTERS["puhti"], "name": "Aurora"}\n')
     edit(  # a filter: recipe maintainers in alphabetical order
         code / "validation.py",
         'return [part for part in re.split(r"[\\s,]+", value) if part]',
         'return sorted(part for part in re.split(r"[\\s,]+", value) if part)',
     )
     edit(code / "validation.py", 'r"^[A-Za-z0-9_.-]+$"', 'r"^[A-Za-z0-9_.:-]+$"')  # a rule: ':' allowed
-    edit(code / "validation.py", '"turso", "none")', '"turso", "roihu", "none")')
+    edit(code / "validation.py", '"roihu", "none")', '"roihu", "aurora", "none")')
     edit(
         code / "validation.py",
         '    "docs": check_docs,\n',
@@ -222,14 +222,14 @@ def test_update_renders_each_version_with_its_own_code(how, made_at_v1, releases
 def test_questions_added_removed_and_renamed(tool, made_at_v1, tmp_path):
     repo = repo_at_v1(made_at_v1, tool, tmp_path)
     # v1.1.0 asks a new question and offers a new cluster.
-    copier_update(repo, "--vcs-ref=v1.1.0", "--data=funding=ERC", "--data=hpc_cluster=roihu")
+    copier_update(repo, "--vcs-ref=v1.1.0", "--data=funding=ERC", "--data=hpc_cluster=aurora")
     answers = answers_of(repo)
     assert (answers["funding"], answers["hpc_cluster"], answers["slurm_account"]) == (
         "ERC",
-        "roihu",
+        "aurora",
         "project_123",
     )
-    assert "Roihu" in (repo / "README.md").read_text()
+    assert "Aurora" in (repo / "README.md").read_text()
     git_commit_all(repo, "Template v1.1.0")
 
     # v1.2.0 drops the question and renames slurm_account; its migration carries the answer over.
