@@ -119,7 +119,7 @@ def assert_repo_valid(repo: Path) -> None:
         try:
             if path.suffix == ".toml":
                 tomllib.loads(text)
-            elif path.suffix in {".yaml", ".yml"}:
+            elif path.suffix in {".yaml", ".yml", ".cff"}:
                 yaml.safe_load(render_conda_recipe(text) if is_recipe else text)
             elif path.suffix == ".json":
                 json.loads(text)

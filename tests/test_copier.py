@@ -306,9 +306,13 @@ BAD_ANSWERS = [
     ("distribution_name", "gp toolkit"),
     ("description", "   "),
     ("description", "tab\tseparated"),
+    ("keywords", " , "),
+    ("keywords", "gp, bo, gp"),
     ("author_name", ""),
     ("author_email", "nobody"),
     ("author_email", "ada@localhost"),
+    ("author_orcid", "0000-0002-1825-0098"),
+    ("author_orcid", "https://orcid.org/0000-0002-1825-0097"),
     ("github_org", "my_org"),
     ("github_org", "-org"),
     ("license", "GPL"),
@@ -321,6 +325,7 @@ BAD_ANSWERS = [
     ("slurm_account", "$(id)"),
     ("recipe_maintainers", "ada lovelace!"),
     ("recipe_maintainers", ""),
+    ("conda_recipe", "pyproject.toml"),
     ("docs", "mkdocs"),
 ]
 # cookiecutter evaluates a --no-input answer as Jinja before any check can see it (it then

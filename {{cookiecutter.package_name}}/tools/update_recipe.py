@@ -54,7 +54,7 @@ def pypi_sha256(name: str, sdist_name: str) -> str:
         fail(f"cannot reach PyPI ({url}): {error.reason}")
     for file in files:
         if file["filename"] == sdist_name:
-            return file["hashes"]["sha256"]
+            return str(file["hashes"]["sha256"])
     sdists = [file["filename"] for file in files if file["filename"].endswith(".tar.gz")]
     fail(f"PyPI has no {sdist_name} (its sdists: {', '.join(sdists) or 'none'})")
 
