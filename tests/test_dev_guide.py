@@ -187,3 +187,21 @@ def test_every_python_classifier_is_known_to_pypi(cookies):
     assert [c for c in classifiers if c not in known_classifiers] == []
     for version in SUPPORTED_PYTHONS:
         assert f"Programming Language :: Python :: {version}" in classifiers
+
+
+# --- The text-checking hooks on every bake whose text differs -------------------------------------
+
+TEXT_BAKES = [
+    *({"hpc_cluster": cluster} for cluster in ("lumi", "puhti", "mahti", "turso")),
+    {"python_min": SUPPORTED_PYTHONS[-1], "conda_recipe": "recipe.yaml", "docs": "none"},
+]
+
+
+@pytest.mark.parametrize("answers", TEXT_BAKES, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items()))
+def test_markdown_and_spelling_hooks_pass_on_every_bake(cookies, answers):
+    result = cookies.bake(extra_context=answers)
+    assert result.exception is None, result.exception
+    repo = result.project_path
+    markdown = [str(p.relative_to(repo)) for p in repo.rglob("*.md")]
+    run("mdformat", "--check", *hooks(repo)["mdformat"]["args"], *markdown, cwd=repo)
+    run("codespell", ".", cwd=repo)

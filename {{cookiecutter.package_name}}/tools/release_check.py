@@ -71,11 +71,11 @@ def cited_version() -> str | None:
 
 def check(version: str | None) -> None:
     """Check dist/: one sdist and one wheel of the version, fit for PyPI; for a release
-    (--version), also that CITATION.cff names that version."""
+    (--version, not a development version), also that CITATION.cff names that version."""
     sdist, wheel = built_files()
     built_version = wheel_version(wheel)
     problems = []
-    if version and (cited := cited_version()) != version:
+    if version and ".dev" not in version and (cited := cited_version()) != version:
         problems.append(
             f"CITATION.cff names version {cited}, not {version}: run "
             f"`python tools/update_citation.py {version}`, commit, and tag that commit"
