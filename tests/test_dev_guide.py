@@ -170,6 +170,27 @@ def test_nox_tests_session_passes(default_repo, tmp_path):
     assert re.search(r"\d+ passed", result.stdout + result.stderr)
 
 
+def test_nox_build_session_builds_and_checks_a_release(default_repo, tmp_path):
+    repo = copy_tree(default_repo, tmp_path / "repo")
+    git_commit_all(repo, "Initial commit")
+    run("git", "tag", "v0.1.0", cwd=repo)
+    run(sys.executable, "-m", "nox", "-s", "build", "--", "--version", "0.1.0", cwd=repo, timeout=900)
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == [
+        "my_project-0.1.0-py3-none-any.whl",
+        "my_project-0.1.0.tar.gz",
+    ]
+
+
+def test_pypi_metadata_is_complete(bake):
+    project = tomllib.loads((bake.path / "pyproject.toml").read_text())["project"]
+    assert project["keywords"] == ["science", "research"]
+    expected = {"Homepage", "Source", "Issues", "Changelog"} | (
+        {"Documentation"} if bake.name == "default" else set()
+    )
+    assert set(project["urls"]) == expected
+    assert project["urls"]["Changelog"].endswith("/blob/main/CHANGELOG.md")
+
+
 # --- Python versions ------------------------------------------------------------------------------
 
 
