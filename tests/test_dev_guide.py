@@ -114,6 +114,25 @@ def test_zizmor_passes_on_the_whole_repo(bake):
     assert result.returncode == 0 and json.loads(result.stdout) == [], result.stdout + result.stderr
 
 
+# The rST hooks of pre-commit/pygrep-hooks v1.10.0 (its .pre-commit-hooks.yaml): each a regex
+# that pre-commit itself runs on every line of the .rst files, failing on a match.
+PYGREP_RST = {
+    "rst-backticks": r"^(?!    ).*(^| )`[^`]+`([^_]|$)",
+    "rst-directive-colons": r"^\s*\.\. [a-z]+(| | :):$",
+    "rst-inline-touching-normal": r"\w``\w",
+}
+
+
+def test_rst_hooks_find_nothing(bake):
+    assert {hook_id for hook_id in hooks(bake.path) if hook_id.startswith("rst-")} == set(PYGREP_RST)
+    lines = [line for path in bake.path.rglob("*.rst") for line in path.read_text().splitlines()]
+    assert bool(lines) == (bake.name == "default")  # docs/api.rst
+    found = {hook: line for hook, entry in PYGREP_RST.items() for line in lines if re.search(entry, line)}
+    assert not found
+    for bad, hook in [("Call `zscore` here.", "rst-backticks"), (".. note:", "rst-directive-colons")]:
+        assert re.search(PYGREP_RST[hook], bad)
+
+
 def test_pre_commit_config_keeps_itself_current(bake):
     config = yaml.safe_load((bake.path / ".pre-commit-config.yaml").read_text())
     assert config["ci"]["autoupdate_schedule"] in {"weekly", "monthly", "quarterly"}
