@@ -52,7 +52,7 @@ FREE_TEXT = {
     "project_name": "Café \"GP\" O'Brien's toolkit: [x] *y* <z> # not a comment",
     "description": "Says \"hi\" & 'bye'; 50% off \\ a backslash",
     "author_name": "Zoë O'Brien-Łukasz",
-    "keywords": "Bayes' rule, \"GP\" models, x: y # z",
+    "keywords": 'Bayes\' rule, "GP" models, x: y # z',
     "author_orcid": "0000-0002-1694-233X",
 }
 # The defaults, every other choice of every choice question, more Python floors, and free text
