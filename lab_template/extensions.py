@@ -96,6 +96,13 @@ def md_text(text: str) -> str:
     return _MARKDOWN_BLOCK_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], escaped)
 
 
+def name_parts(full_name: str) -> tuple[str, str]:
+    """'Ada King Lovelace' -> ('Ada King', 'Lovelace'): given names and family name, for
+    CITATION.cff, which asks for the two apart. The last word is taken as the family name."""
+    *given, family = str(full_name).split()
+    return " ".join(given), family
+
+
 def check_answers(answers) -> str:
     """Stop cookiecutter at the first bad answer, before it creates the output folder.
 
@@ -116,6 +123,16 @@ def python_versions(python_min: str) -> list[str]:
     return list(supported[supported.index(python_min) :])
 
 
+# The Pythons that Read the Docs' build image offers (build.tools.python in its config schema).
+READTHEDOCS_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+
+
+def readthedocs_python(python_min: str) -> str:
+    """The newest supported Python that Read the Docs offers, or its "latest" if none."""
+    offered = [version for version in python_versions(python_min) if version in READTHEDOCS_PYTHONS]
+    return offered[-1] if offered else "latest"
+
+
 class LabExtension(Extension):
     """The lab template's filters and globals."""
 
@@ -130,10 +147,13 @@ class LabExtension(Extension):
             py_str=py_str,
             md_text=md_text,
             split_ids=validation.split_ids,
+            split_keywords=validation.split_keywords,
+            name_parts=name_parts,
         )
         environment.globals.update(
             current_year=current_year,
             python_versions=python_versions,
+            readthedocs_python=readthedocs_python,
             template_root=_TEMPLATE_ROOT,
             answer_error=validation.answer_error,
             check_answers=check_answers,

@@ -19,6 +19,7 @@ from __future__ import annotations
 EXAMPLE_CODE = (
     "{package}/__init__.py",
     "{package}/__main__.py",
+    "{package}/py.typed",
     "{package}/stats.py",
     "{package}/tests/__init__.py",
     "{package}/tests/test_main.py",
@@ -31,6 +32,7 @@ STARTER = (
     *EXAMPLE_CODE,
     "README.md",
     "CHANGELOG.md",
+    "CITATION.cff",
     "CONTRIBUTING.md",
     "LICENSE",
     "docs/api.rst",
@@ -47,6 +49,7 @@ STARTER = (
 INFRASTRUCTURE = (
     ".copier-answers.yml",
     ".git_archival.txt",
+    ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".github/workflows/docs.yml",
     ".github/workflows/release.yml",
@@ -55,7 +58,9 @@ INFRASTRUCTURE = (
     ".readthedocs.yaml",
     "MANIFEST.in",
     "RELEASING.md",
+    "noxfile.py",
     "recipe/meta.yaml",
+    "recipe/recipe.yaml",
     "setup.py",
     "slurm/array_job.sh",
     "slurm/interactive.sh",
@@ -63,6 +68,7 @@ INFRASTRUCTURE = (
     "slurm_log/.gitignore",
     "tools/release_check.py",
     "tools/template_update.py",
+    "tools/update_citation.py",
     "tools/update_recipe.py",
 )
 

@@ -12,16 +12,39 @@ import keyword
 import re
 import sys
 
-SUPPORTED_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+# The Python versions offered, each with the month its support ends ("Lifespan" in its release
+# PEP: 619, 664, 693, 719, 745, 790).
+PYTHON_END_OF_LIFE = {
+    "3.10": "2026-10",
+    "3.11": "2027-10",
+    "3.12": "2028-10",
+    "3.13": "2029-10",
+    "3.14": "2030-10",
+    "3.15": "2031-10",
+}
+SUPPORTED_PYTHONS = tuple(PYTHON_END_OF_LIFE)
+# The default python_min follows one policy: the oldest Python not past its end of life on the
+# day this template version is released. Move TEMPLATE_RELEASED forward at each template
+# release; a test checks cookiecutter.json's default against default_python_min().
+TEMPLATE_RELEASED = "2026-11-25"
+
+
+def default_python_min(on: str = TEMPLATE_RELEASED) -> str:
+    """The oldest supported Python whose end-of-life month is not before the date 'YYYY-MM-DD'."""
+    return next(version for version, end in PYTHON_END_OF_LIFE.items() if end >= on[:7])
+
+
 LICENSES = ("BSD-3-Clause", "MIT", "Apache-2.0", "GPL-3.0-or-later")
 CLUSTERS = ("lumi", "puhti", "mahti", "turso", "roihu", "none")
 DOCS = ("sphinx", "none")
+CONDA_RECIPES = ("meta.yaml", "recipe.yaml")
 
 # PEP 508 names; GitHub logins (alphanumerics and single inner hyphens, at most 39 characters).
 _DIST_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _GITHUB_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _SLURM_WORD = re.compile(r"^[A-Za-z0-9_.-]+$")
+_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 
 def _escaped(ch: str) -> str:
@@ -83,6 +106,23 @@ def check_description(value: str) -> str | None:
     return _one_line_text("description", value, "Gaussian processes for busy researchers.")
 
 
+def split_keywords(value: str) -> list[str]:
+    """The keywords in a comma-separated answer, without surrounding spaces or empty ones."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def check_keywords(value: str) -> str | None:
+    example = "gaussian processes, bayesian optimization"
+    if message := _one_line_text("keywords", value, example):
+        return message
+    keywords = split_keywords(value)
+    if not keywords:
+        return _error("keywords", "must be at least one keyword, separated by commas", value, example)
+    if len(set(keywords)) != len(keywords):
+        return _error("keywords", "must not repeat a keyword", value, example)
+    return None
+
+
 def check_author_name(value: str) -> str | None:
     return _one_line_text("author_name", value, "Ada Lovelace")
 
@@ -90,6 +130,29 @@ def check_author_name(value: str) -> str | None:
 def check_author_email(value: str) -> str | None:
     if not _EMAIL.match(value):
         return _error("author_email", "must be an email address", value, "ada.lovelace@helsinki.fi")
+    return None
+
+
+def _orcid_checksum_ok(orcid: str) -> bool:
+    """ISO 7064 MOD 11-2, the check character that ends every ORCID iD."""
+    total = 0
+    for digit in orcid.replace("-", "")[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return orcid[-1] == ("X" if check == 10 else str(check))
+
+
+def check_author_orcid(value: str) -> str | None:
+    """Empty (no ORCID iD), or the 16-character iD with a valid check character."""
+    if value == "":
+        return None
+    example = "0000-0002-1825-0097"
+    if not _ORCID.match(value):
+        return _error(
+            "author_orcid", "must be empty or an ORCID iD, four groups of four digits", value, example
+        )
+    if not _orcid_checksum_ok(value):
+        return _error("author_orcid", "has a wrong check digit (the last character)", value, example)
     return None
 
 
@@ -152,6 +215,10 @@ def check_recipe_maintainers(value: str) -> str | None:
     return None
 
 
+def check_conda_recipe(value: str) -> str | None:
+    return _check_choice("conda_recipe", value, CONDA_RECIPES)
+
+
 def check_docs(value: str) -> str | None:
     return _check_choice("docs", value, DOCS)
 
@@ -161,14 +228,17 @@ RULES = {
     "package_name": check_package_name,
     "distribution_name": check_distribution_name,
     "description": check_description,
+    "keywords": check_keywords,
     "author_name": check_author_name,
     "author_email": check_author_email,
+    "author_orcid": check_author_orcid,
     "github_org": check_github_org,
     "license": check_license,
     "python_min": check_python_min,
     "hpc_cluster": check_hpc_cluster,
     "slurm_account": check_slurm_account,
     "recipe_maintainers": check_recipe_maintainers,
+    "conda_recipe": check_conda_recipe,
     "docs": check_docs,
 }
 

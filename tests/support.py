@@ -103,7 +103,8 @@ def assert_repo_valid(repo: Path) -> None:
         if not path.is_file() or ".git" in relative.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        # conda-build renders the recipe with its own Jinja; `${{ }}` is GitHub Actions'.
+        # conda-build renders the recipe with its own Jinja; `${{ }}` is GitHub Actions' and
+        # the v1 recipe's.
         is_recipe = relative.parts[:1] == ("recipe",)
         if not is_recipe and JINJA_MARKERS.search(text.replace("${{", "")):
             problems.append(f"{relative}: leftover Jinja")
@@ -119,8 +120,8 @@ def assert_repo_valid(repo: Path) -> None:
         try:
             if path.suffix == ".toml":
                 tomllib.loads(text)
-            elif path.suffix in {".yaml", ".yml"}:
-                yaml.safe_load(render_conda_recipe(text) if is_recipe else text)
+            elif path.suffix in {".yaml", ".yml", ".cff"}:
+                yaml.safe_load(render_conda_recipe(text) if path.name == "meta.yaml" else text)
             elif path.suffix == ".json":
                 json.loads(text)
             elif path.suffix == ".ipynb":

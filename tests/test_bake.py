@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from lab_template.validation import SUPPORTED_PYTHONS
-from support import CHOICES, assert_repo_valid, run
+from support import CHOICES, QUESTIONS, assert_repo_valid, run
 
 
 def test_default_bake_is_valid(default_repo):
@@ -39,7 +39,7 @@ def test_pyproject_follows_the_handbook(default_repo):
     project = pyproject["project"]
     assert project["name"] == "my-project"
     assert project["dynamic"] == ["version"]
-    assert project["requires-python"] == ">=3.10"
+    assert project["requires-python"] == f">={QUESTIONS['python_min']}"
     assert all(">=" in dep and "==" not in dep and "<" not in dep for dep in project["dependencies"])
     assert {"pytest", "myst_nb", "numpydoc", "build", "twine", "pre-commit"} <= {
         dep.split(">")[0] for dep in project["optional-dependencies"]["dev"]
@@ -48,7 +48,7 @@ def test_pyproject_follows_the_handbook(default_repo):
     assert setuptools["include-package-data"] is True
     assert "my_project.examples" in setuptools["packages"]
     assert setuptools["package-dir"] == {"my_project.examples": "examples"}
-    assert pyproject["tool"]["setuptools"]["package-data"] == {"my_project.examples": ["*.ipynb"]}
+    assert pyproject["tool"]["setuptools"]["package-data"]["my_project.examples"] == ["*.ipynb"]
     assert "fallback_version" in pyproject["tool"]["setuptools_scm"]
     assert any(req.startswith("setuptools-scm") for req in pyproject["build-system"]["requires"])
 
@@ -100,7 +100,7 @@ def test_every_choice_bakes_a_clean_repo(cookies, answers):
     run("ruff", "check", "--no-cache", ".", cwd=repo)
     run("ruff", "format", "--check", "--no-cache", ".", cwd=repo)
     pyproject = tomllib.loads((repo / "pyproject.toml").read_text())
-    python_min = answers.get("python_min", "3.10")
+    python_min = answers.get("python_min", QUESTIONS["python_min"])
     assert pyproject["project"]["requires-python"] == f">={python_min}"
     classifiers = [
         c for c in pyproject["project"]["classifiers"] if c.count(".") == 1 and "Python :: 3." in c

@@ -52,6 +52,8 @@ FREE_TEXT = {
     "project_name": "Café \"GP\" O'Brien's toolkit: [x] *y* <z> # not a comment",
     "description": "Says \"hi\" & 'bye'; 50% off \\ a backslash",
     "author_name": "Zoë O'Brien-Łukasz",
+    "keywords": 'Bayes\' rule, "GP" models, x: y # z',
+    "author_orcid": "0000-0002-1694-233X",
 }
 # The defaults, every other choice of every choice question, more Python floors, and free text
 # that each tool's escaping must handle alike.
@@ -312,9 +314,13 @@ BAD_ANSWERS = [
     ("distribution_name", "gp toolkit"),
     ("description", "   "),
     ("description", "tab\tseparated"),
+    ("keywords", " , "),
+    ("keywords", "gp, bo, gp"),
     ("author_name", ""),
     ("author_email", "nobody"),
     ("author_email", "ada@localhost"),
+    ("author_orcid", "0000-0002-1825-0098"),
+    ("author_orcid", "https://orcid.org/0000-0002-1825-0097"),
     ("github_org", "my_org"),
     ("github_org", "-org"),
     ("license", "GPL"),
@@ -327,6 +333,7 @@ BAD_ANSWERS = [
     ("slurm_account", "$(id)"),
     ("recipe_maintainers", "ada lovelace!"),
     ("recipe_maintainers", ""),
+    ("conda_recipe", "pyproject.toml"),
     ("docs", "mkdocs"),
 ]
 # cookiecutter evaluates a --no-input answer as Jinja before any check can see it (it then

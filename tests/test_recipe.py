@@ -105,8 +105,8 @@ def unusual_release(cookies_session, tmp_path_factory):
 def test_recipe_has_what_conda_forge_asks_for(default_repo):
     text = recipe_text(default_repo)
     assert text.startswith('{% set name = "my-project" %}\n{% set version = "0.1.0" %}\n')
-    # python_min 3.10 is conda-forge's own: the recipe uses the global value.
-    assert "set python_min" not in text
+    # The default python_min is above conda-forge's own (3.10), so the recipe sets it.
+    assert '{% set python_min = "3.11" %}' in text
     recipe = rendered(text)
     assert recipe["package"] == {"name": "my-project", "version": "0.1.0"}
     assert recipe["source"]["url"] == "https://pypi.org/packages/source/m/my-project/my_project-0.1.0.tar.gz"
@@ -116,12 +116,12 @@ def test_recipe_has_what_conda_forge_asks_for(default_repo):
         "number": 0,
         "script": "$PYTHON -m pip install . -vv --no-deps --no-build-isolation",
     }
-    assert recipe["requirements"]["host"][:2] == ["python 3.10.*", "pip"]
-    assert recipe["requirements"]["run"][0] == "python >=3.10"
+    assert recipe["requirements"]["host"][:2] == ["python 3.11.*", "pip"]
+    assert recipe["requirements"]["run"][0] == "python >=3.11"
     assert recipe["test"] == {
         "imports": ["my_project"],
         "commands": ["pip check"],
-        "requires": ["pip", "python 3.10.*"],
+        "requires": ["pip", "python 3.11.*"],
     }
     assert set(recipe["about"]) == {
         "home",
@@ -165,8 +165,10 @@ def test_recipe_says_what_pyproject_says(cookies, answers):
     assert about["doc_url"] == urls.get("Documentation", urls["Homepage"] + "#readme")
 
 
-def test_recipe_sets_python_min_only_above_conda_forges(default_repo, unusual_release):
-    assert "set python_min" not in recipe_text(default_repo)
+def test_recipe_sets_python_min_only_above_conda_forges(cookies, unusual_release):
+    result = cookies.bake(extra_context={"python_min": "3.10"})
+    assert result.exception is None, result.exception
+    assert "set python_min" not in recipe_text(result.project_path)
     text = recipe_text(unusual_release)
     assert text.count('{% set python_min = "3.12" %}\n') == 1
     recipe = rendered(text)

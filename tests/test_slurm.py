@@ -164,7 +164,8 @@ def test_readme_explains_running_on_the_cluster(baked, choice):
     settings = CLUSTERS[choice]
     readme = (baked(choice) / "README.md").read_text()
     assert readme.count("<!-- hpc-start -->\n") == readme.count("<!-- hpc-end -->\n") == 1
-    section = readme.split("<!-- hpc-start -->\n")[1].split("<!-- hpc-end -->")[0]
+    # The markers stand apart from the section, with a blank line, as mdformat writes them.
+    section = readme.split("<!-- hpc-start -->\n\n")[1].split("<!-- hpc-end -->")[0]
     assert readme.index("<!-- hpc-end -->") < readme.index("## Development")
     assert section.startswith(f"## Running on {settings['name']}\n")
     on_cluster = f" -M {settings['slurm_cluster']}" if settings["slurm_cluster"] else ""

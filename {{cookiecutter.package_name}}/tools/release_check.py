@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import email.parser
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,7 @@ PACKAGE = "{{ cookiecutter.package_name }}"
 FILE_NAME = "{{ cookiecutter.distribution_name | dist_file_name }}"
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
+CITATION = ROOT / "CITATION.cff"
 
 
 def run(*command: object, cwd: Path | None = None) -> None:
@@ -61,12 +63,24 @@ def wheel_version(wheel: Path) -> str:
     return headers["Version"]
 
 
+def cited_version() -> str | None:
+    """The version that CITATION.cff names (tools/update_citation.py writes it)."""
+    match = re.search(r"^version: *(\S+)", CITATION.read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1).strip("\"'") if match else None
+
+
 def check(version: str | None) -> None:
-    """Check dist/: one sdist and one wheel of the version, fit for PyPI."""
+    """Check dist/: one sdist and one wheel of the version, fit for PyPI; for a release
+    (--version, not a development version), also that CITATION.cff names that version."""
     sdist, wheel = built_files()
     built_version = wheel_version(wheel)
-    version = version or built_version
     problems = []
+    if version and ".dev" not in version and (cited := cited_version()) != version:
+        problems.append(
+            f"CITATION.cff names version {cited}, not {version}: run "
+            f"`python tools/update_citation.py {version}`, commit, and tag that commit"
+        )
+    version = version or built_version
     if built_version != version:
         problems.append(f"the wheel's metadata says version {built_version}, not {version}")
     if "+" in version:

@@ -1,5 +1,8 @@
 """Write a release's version and its sdist's sha256 into the conda-forge recipe.
 
+The recipe is recipe/meta.yaml (conda-build's format) or recipe/recipe.yaml (the v1 format,
+rattler-build's); this script handles either.
+
     python tools/update_recipe.py 1.2.0 [--pypi]
 
 The sha256 is that of dist/<name>-1.2.0.tar.gz if that file exists, else the one PyPI lists
@@ -21,10 +24,19 @@ from pathlib import Path
 from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent.parent
-RECIPE = ROOT / "recipe" / "meta.yaml"
 DIST = ROOT / "dist"
-NAME_LINE = re.compile(r'^\{\% set name = "([^"]+)" \%\}$', re.MULTILINE)
-VERSION_LINE = re.compile(r'^(\{\% set version = ")[^"]*(" \%\})$', re.MULTILINE)
+# The lines that name the package and its version, in each format: Jinja `set` lines in
+# meta.yaml, the `context:` table in recipe.yaml.
+FORMATS = {
+    "meta.yaml": (
+        re.compile(r'^\{\% set name = "([^"]+)" \%\}$', re.MULTILINE),
+        re.compile(r'^(\{\% set version = ")[^"]*(" \%\})$', re.MULTILINE),
+    ),
+    "recipe.yaml": (
+        re.compile(r'^  name: "([^"]+)"$', re.MULTILINE),
+        re.compile(r'^(  version: ")[^"]*(")$', re.MULTILINE),
+    ),
+}
 SHA256_LINE = re.compile(r"^(  sha256: )\S*$", re.MULTILINE)
 VERSION = re.compile(r"^[0-9][0-9A-Za-z.!+-]*$")
 
@@ -54,7 +66,7 @@ def pypi_sha256(name: str, sdist_name: str) -> str:
         fail(f"cannot reach PyPI ({url}): {error.reason}")
     for file in files:
         if file["filename"] == sdist_name:
-            return file["hashes"]["sha256"]
+            return str(file["hashes"]["sha256"])
     sdists = [file["filename"] for file in files if file["filename"].endswith(".tar.gz")]
     fail(f"PyPI has no {sdist_name} (its sdists: {', '.join(sdists) or 'none'})")
 
@@ -74,16 +86,19 @@ def main() -> None:
     if not VERSION.match(version):
         fail(f"{arguments.version!r} is not a version number such as 1.2.0")
 
-    if not RECIPE.is_file():
-        fail(f"{RECIPE} not found")
-    recipe = RECIPE.read_text(encoding="utf-8")
-    name_match = NAME_LINE.search(recipe)
+    recipes = [ROOT / "recipe" / name for name in FORMATS if (ROOT / "recipe" / name).is_file()]
+    if len(recipes) != 1:
+        fail(f"recipe/ must hold exactly one of {' or '.join(FORMATS)}")
+    (recipe_path,) = recipes
+    name_line, version_line = FORMATS[recipe_path.name]
+    recipe = recipe_path.read_text(encoding="utf-8")
+    name_match = name_line.search(recipe)
     if not name_match:
-        fail(f"{RECIPE} has no 'set name' line")
+        fail(f"{recipe_path} has no line that names the package")
     name = name_match.group(1)
-    for line, what in ((VERSION_LINE, "set version"), (SHA256_LINE, "sha256:")):
+    for line, what in ((version_line, "version"), (SHA256_LINE, "sha256:")):
         if len(line.findall(recipe)) != 1:
-            fail(f"{RECIPE} must have exactly one '{what}' line")
+            fail(f"{recipe_path} must have exactly one '{what}' line")
 
     # The sdist's file name spells the project name in lowercase with underscores (PEP 625).
     sdist = DIST / f"{re.sub(r'[-_.]+', '_', name).lower()}-{version}.tar.gz"
@@ -92,10 +107,10 @@ def main() -> None:
     else:
         sha256, source = pypi_sha256(name, sdist.name), f"PyPI's {sdist.name}"
 
-    recipe = VERSION_LINE.sub(rf"\g<1>{version}\g<2>", recipe)
-    recipe = SHA256_LINE.sub(rf"\g<1>{sha256}", recipe)
-    RECIPE.write_text(recipe, encoding="utf-8")
-    print(f"{RECIPE.relative_to(ROOT)}: version {version}, sha256 {sha256} (from {source})")
+    recipe = version_line.sub(rf"\g<1>{version}\g<2>", recipe)
+    recipe = SHA256_LINE.sub(rf'\g<1>"{sha256}"', recipe)
+    recipe_path.write_text(recipe, encoding="utf-8")
+    print(f"{recipe_path.relative_to(ROOT)}: version {version}, sha256 {sha256} (from {source})")
 
 
 if __name__ == "__main__":
