@@ -277,9 +277,11 @@ class SlurmCluster:
         result = self.command("scontrol", "show", "job", "-o", job_id)
         return [_parse_record(line) for line in result.stdout.splitlines() if line.strip()]
 
-    def accounting(self, job_id: str, *options: str, timeout: float = 30) -> list[dict[str, str]]:
-        """`sacct OPTIONS -j ID` rows (jobs, then steps), once slurmdbd has the whole job:
-        it records a job a moment after the controller is done with it."""
+    def accounting(
+        self, job_id: str, *options: str, tasks: int = 1, timeout: float = 30
+    ) -> list[dict[str, str]]:
+        """`sacct OPTIONS -j ID` rows (jobs, then steps), once slurmdbd has the whole job (each of
+        an array's ``tasks``): it records a job a moment after the controller is done with it."""
         deadline = time.monotonic() + timeout
         while True:
             result = self._run(
@@ -289,7 +291,7 @@ class SlurmCluster:
             jobs = [row for row in rows if "." not in row["JobID"]]
             # A step recorded before its job makes a stand-in job named "allocation", until
             # the job's own record arrives.
-            if jobs and all(
+            if len(jobs) >= tasks and all(
                 row["State"] in FINAL_JOB_STATES and row["JobName"] != "allocation" for row in jobs
             ):
                 return rows

@@ -369,7 +369,7 @@ def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, readme_jobs, 
     script = (repo / "slurm" / "array_job.sh").read_text()
     seeds = re.search(r"^SEEDS=\((.*)\)$", script, re.MULTILINE).group(1).split()
     job_id = readme_jobs[choice]["array"]
-    rows = slurm.accounting(job_id, *on_cluster(choice))
+    rows = slurm.accounting(job_id, *on_cluster(choice), tasks=len(seeds))
     tasks = [row for row in rows if "." not in row["JobID"]]
     assert sorted(row["JobID"] for row in tasks) == [f"{job_id}_{i}" for i in range(len(seeds))]
     for row in tasks:

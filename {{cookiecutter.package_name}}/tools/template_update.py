@@ -84,7 +84,7 @@ def changelog_entries(source: str, old: str, new: str) -> str | None:
     for line in shown.stdout.splitlines():
         if line.startswith("## "):
             heading = VERSION_HEADING.match(line)
-            keep = bool(heading) and version_key(old) < version_key(heading[1]) <= version_key(new)
+            keep = heading is not None and version_key(old) < version_key(heading[1]) <= version_key(new)
         if keep:
             sections.append("#" + line if line.startswith("#") else line)
     return "\n".join(sections).strip()
