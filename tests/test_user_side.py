@@ -24,7 +24,7 @@ import pytest
 from hook_repos import local_hook_repos
 from package_index import PASSWORD, USER, package_index
 from support import bake_cookiecutter, git_commit_all, run
-from workflow_runner import run_workflow
+from workflow_runner import run_workflow, stand_ins
 
 ANSWER_SETS = {
     "defaults": {},
@@ -212,4 +212,32 @@ def test_documented_commands_run_as_written(origin, hooks_env, tmp_path):
     assert result.returncode == 0, (
         f"{script}\nskipped: {skipped}\n--- stdout\n{result.stdout[-20000:]}\n"
         f"--- stderr\n{result.stderr[-20000:]}"
+    )
+
+
+def test_an_action_without_a_stand_in_is_named(tmp_path):
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n"
+        "      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830\n"
+    )
+    with pytest.raises(AssertionError, match=r"no local stand-in .* for actions/cache@0057852"):
+        stand_ins(workflow)
+
+
+def test_a_hook_without_a_pypi_equivalent_is_named(tmp_path):
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(
+        "repos:\n"
+        "  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.17.5\n"
+        "    hooks:\n      - id: ruff-check\n      - id: ruff-lint-everything\n"
+        "  - repo: https://github.com/example/no-such-hooks\n    rev: v1.0.0\n"
+        "    hooks:\n      - id: no-such-hook\n"
+    )
+    with pytest.raises(AssertionError) as failure:
+        local_hook_repos(config, tmp_path / "hook-repos")
+    assert str(failure.value).endswith(
+        "https://github.com/astral-sh/ruff-pre-commit (hook ruff-lint-everything), "
+        "https://github.com/example/no-such-hooks (hook no-such-hook)"
     )
