@@ -16,8 +16,9 @@ import yaml
 
 from support import run
 
-# Hook repository -> (its PyPI package, released at the same version as the repo's tags,
-# {hook id: the hook's definition from the repository's .pre-commit-hooks.yaml}).
+# Hook repository -> (the PyPI package released at the same versions as the repository's tags,
+# {hook id: the hook's definition, copied from the repository's .pre-commit-hooks.yaml}).
+# A new hook is one line here; a new hook repository, one entry.
 PYTHON_TEXT = {"language": "python", "types": ["text"]}
 HOOK_REPOS = {
     "https://github.com/pre-commit/pre-commit-hooks": ("pre-commit-hooks", {
