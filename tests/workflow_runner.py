@@ -68,6 +68,7 @@ def run_workflow(
         ACT, "push", "--workflows", path, "--eventpath", event,
         "--platform", "ubuntu-latest=-self-hosted",
         "--action-offline-mode", "--action-cache-path", scratch / "act-cache",
+        "--no-cache-server",  # for actions/cache, which the workflows do not use
     ]  # fmt: skip
     for action, stand_in in stand_ins(path).items():
         command += ["--local-repository", f"{action}={stand_in}"]
