@@ -157,7 +157,7 @@ SKIPPED = {
 }
 CLUSTER_SECTION = re.compile(r"<!-- hpc-start -->.*<!-- hpc-end -->", re.DOTALL)
 FENCED_BLOCK = re.compile(r"^( *)```(bash|python)\n(.*?)^\1```$", re.DOTALL | re.MULTILINE)
-GITHUB_CLONE_URL = re.compile(r"https://github\.com/[\w-]+/([\w.-]+)\.git")
+GITHUB_CLONE_URL = re.compile(r"https://github\.com/[\w-]+/[\w.-]+\.git")
 
 
 def documented_commands(repo: Path) -> list[tuple[str, str]]:
