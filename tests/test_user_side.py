@@ -184,12 +184,12 @@ def test_documented_commands_run_as_written(origin, hooks_env, tmp_path):
     """README.md, then CONTRIBUTING.md, then RELEASING.md, as a new contributor goes through them.
 
     A clone from GitHub (upstream's or a fork's) clones the pushed repo instead, and an activated
-    fresh venv stands for the person's Python. A command given twice (README.md's development
+    fresh virtual environment stands for the person's Python (the files do not say how to make one). A command given twice (README.md's development
     steps are CONTRIBUTING.md's) runs once. The README's Python example runs at the end, on the
     editable install: the install it follows is from PyPI.
     """
     venv = tmp_path / "venv"
-    run(sys.executable, "-m", "venv", venv)
+    run(sys.executable, "-m", "virtualenv", "--quiet", "--no-periodic-update", venv)
     commands, examples, skipped = [], [], {}
     for language, command in documented_commands(origin):
         command = GITHUB_CLONE_URL.sub(str(origin), command)
