@@ -17,13 +17,13 @@ COOKIECUTTER_JSON = json.loads(
     (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
 )
 QUESTIONS = [key for key in COOKIECUTTER_JSON if not key.startswith("_")]
-# For cookiecutter only: its prompts, and its answer check (copier's validators do that job;
-# rendered here, the check would read the whole namespace, itself included, without end).
-COOKIECUTTER_ONLY = {"__prompts__", "__answers_checked"}
+# For cookiecutter only: its prompts, and its answer checks, `__<question>_checked` (copier's
+# validators do that job; rendered here, a check would read the whole namespace, itself
+# included, without end).
 PRIVATE = {
     key: value
     for key, value in COOKIECUTTER_JSON.items()
-    if key.startswith("__") and key not in COOKIECUTTER_ONLY
+    if key.startswith("__") and key != "__prompts__" and not key.endswith("_checked")
 }
 
 

@@ -106,8 +106,10 @@ def name_parts(full_name: str) -> tuple[str, str]:
 def check_answers(answers) -> str:
     """Stop cookiecutter at the first bad answer, before it creates the output folder.
 
-    cookiecutter.json renders this as its last private value; the message is then the last
-    line the user sees (a failing pre-gen hook is followed by cookiecutter's own traceback).
+    cookiecutter.json renders this as a private value right after every question, so an
+    interactive run stops at the bad answer instead of asking the remaining questions first.
+    The message is then the last line the user sees (a failing pre-gen hook is followed by
+    cookiecutter's own traceback).
     """
     validation.exit_on_bad_answers(dict(answers))
     return ""

@@ -45,6 +45,8 @@ _GITHUB_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _SLURM_WORD = re.compile(r"^[A-Za-z0-9_.-]+$")
 _ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+# GitHub repository names: letters, digits, '.', '_', '-', at most 100 characters.
+_REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
 def _escaped(ch: str) -> str:
@@ -162,6 +164,17 @@ def check_github_org(value: str) -> str | None:
     return None
 
 
+def check_repo_name(value: str) -> str | None:
+    if not _REPO_NAME.match(value) or value in {".", ".."}:
+        return _error(
+            "repo_name",
+            "must be a GitHub repository name (letters, digits, '.', '_', '-'; at most 100)",
+            value,
+            "gp_toolkit",
+        )
+    return None
+
+
 def _check_choice(field: str, value: str, choices: tuple[str, ...]) -> str | None:
     if value not in choices:
         return _error(field, f"must be one of {', '.join(choices)}", value, choices[0])
@@ -233,6 +246,7 @@ RULES = {
     "author_email": check_author_email,
     "author_orcid": check_author_orcid,
     "github_org": check_github_org,
+    "repo_name": check_repo_name,
     "license": check_license,
     "python_min": check_python_min,
     "hpc_cluster": check_hpc_cluster,

