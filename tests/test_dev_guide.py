@@ -17,6 +17,7 @@ import pytest
 import yaml
 from trove_classifiers import classifiers as known_classifiers
 
+from hook_repos import HOOK_REPOS
 from lab_template.validation import SUPPORTED_PYTHONS, default_python_min
 from support import QUESTIONS, copy_tree, git_commit_all, run
 
@@ -116,10 +117,10 @@ def test_zizmor_passes_on_the_whole_repo(bake):
 
 # The rST hooks of pre-commit/pygrep-hooks v1.10.0 (its .pre-commit-hooks.yaml): each a regex
 # that pre-commit itself runs on every line of the .rst files, failing on a match.
+# The pygrep hooks' regular expressions, as the local hook repositories define them.
 PYGREP_RST = {
-    "rst-backticks": r"^(?!    ).*(^| )`[^`]+`([^_]|$)",
-    "rst-directive-colons": r"^\s*\.\. [a-z]+(| | :):$",
-    "rst-inline-touching-normal": r"\w``\w",
+    hook: definition["entry"]
+    for hook, definition in HOOK_REPOS["https://github.com/pre-commit/pygrep-hooks"][1].items()
 }
 
 
@@ -176,11 +177,6 @@ def test_nox_offers_the_sessions_that_ci_runs(bake):
     assert used == ({"tests", "lint", "docs"} if has_docs else {"tests", "lint"})
 
 
-@pytest.mark.xfail(
-    reason="an editable install has no <package>.examples (the handbook's package-dir mapping); "
-    "the packaging fix of issue 11 makes this pass: then remove this mark",
-    strict=True,
-)
 def test_nox_tests_session_passes(default_repo, tmp_path):
     """What CI's test job runs, in a fresh clone of the committed repo."""
     repo = copy_tree(default_repo, tmp_path / "repo")
