@@ -25,6 +25,7 @@ EXAMPLE_CODE = (
     "{package}/tests/test_main.py",
     "{package}/tests/test_package.py",
     "{package}/tests/test_stats.py",
+    "examples/__init__.py",
     "examples/quickstart.ipynb",
 )
 

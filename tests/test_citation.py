@@ -40,8 +40,8 @@ def test_default_citation_is_valid_and_from_the_answers(default_repo, cffconvert
     assert cff["title"] == "My Project"
     assert cff["authors"] == [{"given-names": "Your", "family-names": "Name", "email": "you@example.org"}]
     assert cff["license"] == "BSD-3-Clause"
-    assert cff["repository-code"] == "https://github.com/acerbilab/my-project"
-    assert cff["url"] == "https://acerbilab.github.io/my-project/"
+    assert cff["repository-code"] == "https://github.com/acerbilab/my_project"
+    assert cff["url"] == "https://acerbilab.github.io/my_project/"
     assert cff["keywords"] == ["science", "research"]
     assert cff["version"] == "0.1.0"
     readme = (default_repo / "README.md").read_text()

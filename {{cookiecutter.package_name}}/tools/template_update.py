@@ -84,7 +84,8 @@ def changelog_entries(source: str, old: str, new: str) -> str | None:
     for line in shown.stdout.splitlines():
         if line.startswith("## "):
             heading = VERSION_HEADING.match(line)
-            keep = heading is not None and version_key(old) < version_key(heading[1]) <= version_key(new)
+            released = version_key(heading[1]) if heading else None
+            keep = released is not None and version_key(old) < released <= version_key(new)
         if keep:
             sections.append("#" + line if line.startswith("#") else line)
     return "\n".join(sections).strip()
