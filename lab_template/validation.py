@@ -8,6 +8,7 @@ Each rule returns ``None`` for a good value or a one-line message of the form
 
 from __future__ import annotations
 
+import difflib
 import keyword
 import re
 import sys
@@ -258,8 +259,21 @@ def first_error(answers: dict) -> str | None:
     return None
 
 
-def exit_on_bad_answers(answers: dict) -> None:
-    """Print the first bad answer's message as one ``error:`` line, and exit with status 1."""
-    if message := first_error(answers):
+def unknown_question_error(answers: dict) -> str | None:
+    """The message for the first answer to no question (a misspelled name), or None."""
+    for field in answers:
+        if not field.startswith("_") and field not in RULES:
+            close = difflib.get_close_matches(field, RULES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"the questions are {', '.join(RULES)}"
+            return f"{field}: is not a question of this template; {hint}"
+    return None
+
+
+def exit_on_bad_answers(answers: dict, *, only_questions: bool = False) -> None:
+    """Print the first bad answer's message as one ``error:`` line, and exit with status 1.
+
+    With only_questions, an answer to no question is bad too.
+    """
+    if message := (only_questions and unknown_question_error(answers)) or first_error(answers):
         print(f"error: {message}", file=sys.stderr)
         raise SystemExit(1)
