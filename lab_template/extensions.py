@@ -67,25 +67,47 @@ def yaml_str(text: str) -> str:
     return _json_str(text)
 
 
-def _py_escape(ch: str) -> str:
-    if ch.isascii():
+def _py_escaped(ch: str, quote: str) -> str:
+    if ch in ("\\", quote):
+        return "\\" + ch
+    if ch.isascii() and ch.isprintable():
         return ch
-    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+    return ascii(ch)[1:-1]  # '\\x1f', '\\u2019', '\\U0001f680'
 
 
 def py_str(text: str) -> str:
-    """A Python string literal, in ASCII: other characters as ``\\u`` escapes.
+    """A Python string literal in ASCII, as ruff format writes it.
 
-    ruff's RUF001 refuses typographic quotes, dashes, full-width letters and the like in a
-    string, and which letters it takes for look-alikes depends on their neighbours: escaping
-    every non-ASCII character is the rule that keeps the generated Python clean.
+    Every non-ASCII character is an escape: ruff's RUF001 refuses typographic quotes, dashes,
+    full-width letters and the like in a string, and which letters it takes for look-alikes
+    depends on their neighbours. Double quotes, unless the text has more of them than of
+    single quotes (ruff format then changes to single quotes, for fewer escapes).
     """
-    return "".join(map(_py_escape, _json_str(text)))
+    text = str(text).strip()
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    return quote + "".join(_py_escaped(ch, quote) for ch in text) + quote
+
+
+LINE_LENGTH = 99  # the generated pyproject.toml's [tool.ruff] line-length (a test checks it)
+
+
+def py_str_for(text: str, name: str) -> str:
+    """The literal for ``<name> = <literal>``, laid out as ruff format would.
+
+    ruff format wraps an assignment that is too long in parentheses, when that makes it fit.
+    """
+    literal = py_str(text)
+    if len(f"{name} = {literal}") > LINE_LENGTH and len(f"    {literal}") <= LINE_LENGTH:
+        return f"(\n    {literal}\n)"
+    return literal
 
 
 # Markup anywhere in a line (CommonMark, GitHub's Markdown, MyST): emphasis, code, links, HTML,
-# tables, strikethrough and tilde fences, a heading's closing '#', math.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~#$])")
+# tables, strikethrough and tilde fences, a heading's closing '#', math; an underscore only where
+# it could start or end emphasis (not in snake_case). GitHub and PyPI also turn ':smile:' into an
+# emoji and link 'https://...' and 'www.'; links keep their text, but a backslash inside one
+# would show, so an escaped ':' or '.' stops them from being links instead.
+_MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<>|~#$]|(?<![^\W_])_|_(?![^\W_])|:(?=[\w+-]+:)|(?<=\bwww)\.|:(?=//)")
 _MARKDOWN_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # '&amp;' would show as '&'
 # What makes a line a list, quote or setext underline ("- ", "> ", "1. ", "==="), a MyST
 # comment ("% ") or target ("(name)="), or a MyST block break ("+++").
@@ -94,7 +116,7 @@ _MARKDOWN_BLOCK_START = re.compile(r"^([-+=>%(]|\d+[.)])")
 
 def md_text(text: str) -> str:
     """Plain text in Markdown: backslash-escape what Markdown would read as markup."""
-    escaped = _MARKDOWN_INLINE.sub(r"\\\1", str(text).strip())
+    escaped = _MARKDOWN_INLINE.sub(lambda m: "\\" + m.group(), str(text).strip())
     escaped = _MARKDOWN_ENTITY.sub(r"\\&", escaped)
     # Escaping the marker's last character is enough: "\- a", "\% a", "1\. a".
     return _MARKDOWN_BLOCK_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], escaped)
@@ -200,6 +222,7 @@ class LabExtension(Extension):
             toml_str=toml_str,
             yaml_str=yaml_str,
             py_str=py_str,
+            py_str_for=py_str_for,
             md_text=md_text,
             split_ids=validation.split_ids,
         )

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from support import copy_tree, git_commit_all, run
+from support import copy_tree, git_commit_all, make_venv, run
 
 # Every git command in the tests commits as this person, whatever the machine's git config.
 os.environ.update(
@@ -48,3 +48,13 @@ def wheel_python(released_repo, tmp_path_factory):
     venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
     run(sys.executable, "tools/release_check.py", "test-wheel", "--venv", venv, cwd=released_repo)
     return venv / "bin" / "python"
+
+
+@pytest.fixture(scope="session")
+def docs_python(released_repo, tmp_path_factory):
+    """A fresh venv with the released wheel and its `docs` extra, as `pip install .[docs]` gives.
+
+    Tests that use it carry @pytest.mark.xdist_group("docs"), so that one worker makes it once.
+    """
+    (wheel,) = (released_repo / "dist").glob("*.whl")
+    return make_venv(tmp_path_factory.mktemp("docs-venv") / "venv", f"{wheel}[docs]")
