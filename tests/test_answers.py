@@ -19,9 +19,12 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
+from pathlib import Path
 
 import pytest
 import readme_renderer.markdown
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from packaging.requirements import Requirement
@@ -35,7 +38,7 @@ from lab_template.validation import (
     answer_error,
     normalized_distribution_name,
 )
-from support import TEMPLATE_ROOT, pip_install, run
+from support import TEMPLATE_ROOT, assert_repo_valid, pip_install, run
 
 # Few examples, always the same ones: the checks are the same on every run and stay fast.
 GENERATED = settings(
@@ -207,8 +210,8 @@ def test_setuptools_and_myst_take_every_accepted_answer(docs_probe, cases):
 
 @pytest.fixture(scope="session")
 def docs_probe(docs_python):
-    """The docs venv, with setuptools (the build backend) added, and the probe script."""
-    pip_install(docs_python, "--quiet", "setuptools>=77")
+    """The docs venv, with setuptools (the build backend) and pytest added, and the probe script."""
+    pip_install(docs_python, "--quiet", "setuptools>=77", "pytest")
     return type("Probe", (), {"python": docs_python, "script": TEMPLATE_ROOT / "tests" / "answer_probe.py"})
 
 
@@ -306,3 +309,200 @@ def test_the_standard_library_list_covers_every_supported_python():
             assert {name for name in names if not name.startswith("_")} <= STDLIB_MODULES, minor
     for name in removed_since_310:
         assert "standard-library" in answer_error("package_name", name)
+
+
+# --- A representative few: the whole way, from the bake to the docs site (heavy) ------------
+
+SAMPLE_ANSWERS = {
+    "typography and Markdown": {
+        "project_name": "\uff23alc \u201cquoted\u201d \u2013 \u2018dash\u2019 \uff08v2\uff09 #1 #",
+        "description": (
+            "~~~ fences, ``` too, &amp; &#35; entities, % a MyST comment, (target)=, +++, :smile:, "
+            "https://example.org/a_b, <b>bold</b>, *stars*, _under_, [link](x), | table |, $x$ #"
+        ),
+        "author_name": "Zo\u00eb O\u2019Brien-\u0141ukasiewicz",
+        "author_email": "zoe.o'brien+pypi@example.org",
+    },
+    "scripts, joiners and spaces": {
+        "project_name": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Persian \u65e5\u672c\u8a9e\u3000text",
+        "description": "Bonjour\u00a0! Typographie\u202f; emoji \U0001f469\u200d\U0001f52c and \U0001f3f3\ufe0f\u200d\U0001f308",
+        "author_name": "\u0633\u0627\u0631\u0627\u200c \u0645\u062d\u0645\u062f\u06cc",
+        "author_email": "sara@example.org",
+    },
+    "long text and line starts": {
+        "project_name": "(x)= " + " ".join(["Bayesian optimisation toolkit"] * 4)[:95],
+        "description": ("% not a comment: 1. not a list; - nor this; " * 12)[:512],
+        "author_name": "+++ Ada Lovelace",
+        "author_email": "ada@example.org",
+    },
+}
+
+
+@pytest.mark.xdist_group("docs")
+@pytest.mark.parametrize("answers", SAMPLE_ANSWERS.values(), ids=SAMPLE_ANSWERS.keys())
+def test_accepted_answers_build_a_clean_repo_that_shows_them(cookies, docs_probe, tmp_path, answers):
+    for field, value in answers.items():
+        assert not answer_error(field, value), answer_error(field, value)
+    result = cookies.bake(extra_context={**answers, "hpc_cluster": "none", "docs": "sphinx"})
+    assert result.exception is None, result.exception
+    repo = result.project_path
+    assert_repo_valid(repo)
+    run("ruff", "check", "--no-cache", ".", cwd=repo)
+    run("ruff", "format", "--check", "--no-cache", ".", cwd=repo)
+
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path / "dist", repo)
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = email.parser.Parser(policy=email.policy.default).parsestr(archive.read(name).decode())
+    assert metadata["Summary"] == answers["description"]
+    (author,) = email.utils.getaddresses([metadata["Author-email"]])
+    assert author == (answers["author_name"], answers["author_email"])
+    page = readme_renderer.markdown.render(metadata.get_payload(), variant="GFM")
+    assert rendered_text(page, "h1")[0] == answers["project_name"]
+    assert answers["description"] in rendered_text(page, "p")
+
+    # Installed, the package imports and its own tests pass; the docs build with -W and show it.
+    pip_install(docs_probe.python, "--quiet", "--no-deps", wheel)
+    package = repo.name
+    run(docs_probe.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs", package, cwd=tmp_path)
+    html_dir = tmp_path / "html"
+    run(
+        docs_probe.python,
+        "-m",
+        "sphinx",
+        "-W",
+        "--keep-going",
+        "-q",
+        "-b",
+        "html",
+        "docs",
+        html_dir,
+        cwd=repo,
+    )
+    index = (html_dir / "index.html").read_text()
+    assert answers["project_name"] in rendered_text(index, "h1")[0]
+    assert answers["description"] in rendered_text(index, "p")
+    assert answers["project_name"] in html.unescape(re.search(r"<title>(.*?)</title>", index).group(1))
+
+
+# --- Refused answers: one line, nothing written, whichever way the answer arrives -----------
+
+# (field, value): each class of answer that once passed the rules and broke the repo.
+REFUSED = {
+    "Jinja is not evaluated": ("project_name", "Calc {{ 7*7 }}"),
+    "Jinja does not run commands": (
+        "description",
+        "{{ cycler.__init__.__globals__.os.system('touch pwned') }}",
+    ),
+    "email setuptools refuses": ("author_email", "j\u00fcrgen@example.org"),
+    "look-alike of ASCII": ("distribution_name", "\u212aelvin"),
+    "own dependency": ("package_name", "numpy"),
+    "removed from the standard library": ("package_name", "imp"),
+    "longer than PyPI's summary": ("description", "x" * 10_000),
+}
+FEWER = ["Jinja is not evaluated", "email setuptools refuses", "own dependency"]  # slower ways
+WAYS = {
+    "cookiecutter key=value": list(REFUSED),
+    "cookiecutter --config-file": FEWER,
+    "cookiecutter --replay-file": FEWER,
+    "copier --data": list(REFUSED),
+    "copier --data-file": FEWER,
+}
+
+
+@pytest.fixture(scope="module")
+def good_replay(tmp_path_factory) -> dict:
+    """cookiecutter's replay file of a good bake: the base for replays with one bad answer."""
+    folder = tmp_path_factory.mktemp("replay")
+    config = folder / "config.yaml"
+    config.write_text(
+        yaml.safe_dump({"replay_dir": str(folder / "replay"), "cookiecutters_dir": str(folder)})
+    )
+    output = folder / "out"
+    output.mkdir()
+    cookiecutter_command = [sys.executable, "-m", "cookiecutter", "--no-input", "--config-file", config]
+    run(*cookiecutter_command, "-o", output, TEMPLATE_ROOT, cwd=output)
+    (replay,) = (folder / "replay").glob("*.json")
+    return json.loads(replay.read_text())
+
+
+def refuse(way: str, answers: dict, work, good_replay=None):
+    """Give the answers the way a user would; returns the finished process and the output folder."""
+    output = work / "out"
+    output.mkdir()
+    config = work / "config.yaml"
+    settings_ = {"replay_dir": str(work / "replay"), "cookiecutters_dir": str(work / "cc")}
+    cookiecutter_command = [sys.executable, "-m", "cookiecutter", "--config-file", config, "-o", output]
+    copier_command = ["copier", "copy", "--trust", "--defaults", "--vcs-ref=HEAD"]
+    if way == "cookiecutter key=value":
+        arguments = [
+            *cookiecutter_command,
+            "--no-input",
+            TEMPLATE_ROOT,
+            *(f"{k}={v}" for k, v in answers.items()),
+        ]
+    elif way == "cookiecutter --config-file":
+        settings_["default_context"] = answers
+        arguments = [*cookiecutter_command, "--no-input", TEMPLATE_ROOT]
+    elif way == "cookiecutter --replay-file":
+        replay = json.loads(json.dumps(good_replay))
+        replay["cookiecutter"].update(answers)
+        replay["_cookiecutter"].update(answers)
+        (work / "bad.json").write_text(json.dumps(replay))
+        arguments = [*cookiecutter_command, "--replay-file", work / "bad.json", TEMPLATE_ROOT]
+    elif way == "copier --data":
+        arguments = [*copier_command, *(f"--data={k}={v}" for k, v in answers.items()), TEMPLATE_ROOT, output]
+    else:  # copier --data-file
+        (work / "data.yaml").write_text(yaml.safe_dump(answers))
+        arguments = [*copier_command, "--data-file", work / "data.yaml", TEMPLATE_ROOT, output]
+    config.write_text(yaml.safe_dump(settings_))
+    return run(*arguments, cwd=work, check=False), output
+
+
+def assert_refused(process, output: Path, field: str) -> None:
+    assert process.returncode != 0
+    last_line = process.stderr.strip().splitlines()[-1]
+    assert re.match(rf"error: {field}: \S", last_line), process.stderr
+    assert not output.exists() or not any(output.iterdir()), "a refused bake wrote files"
+
+
+@pytest.mark.parametrize(
+    ("way", "case"),
+    [(way, case) for way, cases in WAYS.items() for case in cases],
+    ids="{0[0]}: {0[1]}".format,
+)
+def test_a_refused_answer_stops_with_one_line_and_writes_nothing(way, case, good_replay, tmp_path):
+    field, value = REFUSED[case]
+    process, output = refuse(way, {field: value}, tmp_path, good_replay)
+    assert_refused(process, output, field)
+    assert not (tmp_path / "pwned").exists()
+
+
+# Refusals that belong to one way of answering.
+ONE_WAY_REFUSALS = {
+    "python_min: 3.10 in YAML is 3.1": ("copier --data-file", {"python_min": 3.10}, "python_min"),
+    "a choice not in the list": ("copier --data", {"docs": "mkdocs"}, "docs"),
+    "a misspelled question": ("copier --data", {"pakage_name": "gp_toolkit"}, "pakage_name"),
+    "copier: no Latin letters to derive from": (
+        "copier --data",
+        {"project_name": "\u6570\u636e"},
+        "package_name",
+    ),
+    "cookiecutter: no Latin letters": (
+        "cookiecutter key=value",
+        {"project_name": "\u6570\u636e"},
+        "package_name",
+    ),
+    "cookiecutter: derives 'test'": (
+        "cookiecutter key=value",
+        {"project_name": "\u0422\u0435\u0441\u0442 test"},
+        "package_name",
+    ),
+}
+
+
+@pytest.mark.parametrize(("way", "answers", "field"), ONE_WAY_REFUSALS.values(), ids=ONE_WAY_REFUSALS.keys())
+def test_refusals_of_one_way_of_answering(way, answers, field, tmp_path):
+    process, output = refuse(way, answers, tmp_path)
+    assert_refused(process, output, field)
