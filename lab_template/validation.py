@@ -34,9 +34,10 @@ _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*@(?:{_DOMAIN_LABEL}\.)+[A-Za-z]{{2,63}}", re.ASCII)
 _SLURM_WORD = re.compile(r"[A-Za-z0-9_.-]+", re.ASCII)
 
-# Names become folders and file names (sdist, wheel, .dist-info): well inside a file system's
-# 255-byte limit for a name, with the version added.
-MAX_NAME_LENGTH = 100
+# Names become folders and file names (sdist, wheel, .dist-info: well inside a file system's
+# 255-byte limit, with the version added), and lines of the generated Python that must stay
+# within its ruff line length.
+MAX_NAME_LENGTH = 40
 MAX_TEXT_LENGTH = 100  # project and author names: a title, a line of a licence
 MAX_SUMMARY_LENGTH = 512  # PyPI refuses a longer summary (the description)
 

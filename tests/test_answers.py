@@ -343,6 +343,9 @@ SAMPLE_ANSWERS = {
     },
     "long text and line starts": {
         "project_name": "(x)= " + " ".join(["Bayesian optimisation toolkit"] * 4)[:95],
+        "package_name": "bayesian_optimisation_toolkit_of_the_lab",  # the longest allowed
+        "distribution_name": "bayesian-optimisation-toolkit-of-the-lab",
+        "github_org": "a-github-organisation-named-at-length39",
         "description": ("% not a comment: 1. not a list; - nor this; " * 12)[:512],
         "author_name": "+++ Ada Lovelace",
         "author_email": "ada@example.org",
@@ -355,7 +358,9 @@ SAMPLE_ANSWERS = {
 def test_accepted_answers_build_a_clean_repo_that_shows_them(cookies, docs_probe, tmp_path, answers):
     for field, value in answers.items():
         assert not answer_error(field, value), answer_error(field, value)
-    result = cookies.bake(extra_context={**answers, "hpc_cluster": "none", "docs": "sphinx"})
+    result = cookies.bake(
+        extra_context={"github_org": "lab", **answers, "hpc_cluster": "none", "docs": "sphinx"}
+    )
     assert result.exception is None, result.exception
     repo = result.project_path
     assert_repo_valid(repo)
@@ -479,10 +484,11 @@ def assert_refused(process, output: Path, field: str) -> None:
     assert not output.exists() or not any(output.iterdir()), "a refused bake wrote files"
 
 
+WAYS_AND_CASES = [(way, case) for way, cases in WAYS.items() for case in cases]
+
+
 @pytest.mark.parametrize(
-    ("way", "case"),
-    [(way, case) for way, cases in WAYS.items() for case in cases],
-    ids="{0[0]}: {0[1]}".format,
+    ("way", "case"), WAYS_AND_CASES, ids=[f"{way}: {case}" for way, case in WAYS_AND_CASES]
 )
 def test_a_refused_answer_stops_with_one_line_and_writes_nothing(way, case, good_replay, tmp_path):
     field, value = REFUSED[case]

@@ -13,7 +13,8 @@ def test_main_prints_where_it_runs_and_the_seeded_result(capsys, monkeypatch):
     main(["--seed", "3", "--size", "50"])
     out = capsys.readouterr().out
     assert "host: " in out
-    assert "{{ cookiecutter.package_name }}: " + {{ cookiecutter.package_name }}.__version__ in out
+    version = {{ cookiecutter.package_name }}.__version__
+    assert f"{{ cookiecutter.package_name }}: {version}" in out
     assert "slurm job: 1234" in out
     assert f"seed 3: largest |z| of 50 draws = {largest_zscore(3, 50):.6f}" in out
 
