@@ -35,9 +35,9 @@ _EMAIL = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*@(?:{_DOMAIN_LABEL}\.)+[
 _SLURM_WORD = re.compile(r"[A-Za-z0-9_.-]+", re.ASCII)
 
 # Names become folders and file names (sdist, wheel, .dist-info: well inside a file system's
-# 255-byte limit, with the version added), and lines of the generated Python that must stay
-# within its ruff line length.
-MAX_NAME_LENGTH = 40
+# 255-byte limit, with the version added), and parts of lines of the generated Python: the
+# longest name with which those stay within its ruff line length (a test bakes one).
+MAX_NAME_LENGTH = 49
 MAX_TEXT_LENGTH = 100  # project and author names: a title, a line of a licence
 MAX_SUMMARY_LENGTH = 512  # PyPI refuses a longer summary (the description)
 

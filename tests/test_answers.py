@@ -343,8 +343,8 @@ SAMPLE_ANSWERS = {
     },
     "long text and line starts": {
         "project_name": "(x)= " + " ".join(["Bayesian optimisation toolkit"] * 4)[:95],
-        "package_name": "bayesian_optimisation_toolkit_of_the_lab",  # the longest allowed
-        "distribution_name": "bayesian-optimisation-toolkit-of-the-lab",
+        "package_name": "bayesian_optimisation_toolkit_of_the_lab_in_20260",  # the longest allowed
+        "distribution_name": "bayesian-optimisation-toolkit-of-the-lab-in-20260",
         "github_org": "a-github-organisation-named-at-length39",
         "description": ("% not a comment: 1. not a list; - nor this; " * 12)[:512],
         "author_name": "+++ Ada Lovelace",
@@ -356,6 +356,7 @@ SAMPLE_ANSWERS = {
 @pytest.mark.xdist_group("docs")
 @pytest.mark.parametrize("answers", SAMPLE_ANSWERS.values(), ids=SAMPLE_ANSWERS.keys())
 def test_accepted_answers_build_a_clean_repo_that_shows_them(cookies, docs_probe, tmp_path, answers):
+    assert len(SAMPLE_ANSWERS["long text and line starts"]["package_name"]) == MAX_NAME_LENGTH
     for field, value in answers.items():
         assert not answer_error(field, value), answer_error(field, value)
     result = cookies.bake(
