@@ -38,7 +38,7 @@ from lab_template.validation import (
     answer_error,
     normalized_distribution_name,
 )
-from support import TEMPLATE_ROOT, assert_repo_valid, pip_install, run
+from support import QUESTIONS, TEMPLATE_ROOT, assert_repo_valid, pip_install, run
 
 # Few examples, always the same ones: the checks are the same on every run and stay fast.
 GENERATED = settings(
@@ -424,6 +424,7 @@ WAYS = {
     "cookiecutter key=value": list(REFUSED),
     "cookiecutter --config-file": FEWER,
     "cookiecutter --replay-file": FEWER,
+    "cookiecutter prompt": FEWER,
     "copier --data": list(REFUSED),
     "copier --data-file": FEWER,
 }
@@ -449,6 +450,7 @@ def refuse(way: str, answers: dict, work, good_replay=None):
     """Give the answers the way a user would; returns the finished process and the output folder."""
     output = work / "out"
     output.mkdir()
+    typed = ""  # what is typed at the prompts: nothing but for the prompt way
     config = work / "config.yaml"
     settings_ = {"replay_dir": str(work / "replay"), "cookiecutters_dir": str(work / "cc")}
     cookiecutter_command = [sys.executable, "-m", "cookiecutter", "--config-file", config, "-o", output]
@@ -469,13 +471,25 @@ def refuse(way: str, answers: dict, work, good_replay=None):
         replay["_cookiecutter"].update(answers)
         (work / "bad.json").write_text(json.dumps(replay))
         arguments = [*cookiecutter_command, "--replay-file", work / "bad.json", TEMPLATE_ROOT]
+    elif way == "cookiecutter prompt":  # typed at the prompts; Enter takes the default
+        typed = "".join(f"{answers.get(question, '')}\n" for question in QUESTIONS)
+        arguments = [*cookiecutter_command, TEMPLATE_ROOT]
     elif way == "copier --data":
         arguments = [*copier_command, *(f"--data={k}={v}" for k, v in answers.items()), TEMPLATE_ROOT, output]
     else:  # copier --data-file
         (work / "data.yaml").write_text(yaml.safe_dump(answers))
         arguments = [*copier_command, "--data-file", work / "data.yaml", TEMPLATE_ROOT, output]
     config.write_text(yaml.safe_dump(settings_))
-    return run(*arguments, cwd=work, check=False), output
+    process = subprocess.run(
+        [str(a) for a in arguments],
+        cwd=work,
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return process, output
 
 
 def assert_refused(process, output: Path, field: str) -> None:
