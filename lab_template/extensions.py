@@ -196,22 +196,6 @@ def _jinja_literal(text: str) -> str:
 class LabExtension(Extension):
     """The lab template's filters and globals; under cookiecutter, answers kept as text."""
 
-    def preprocess(self, source, name, filename=None):
-        """Under cookiecutter, keep answers literal and check them before the project folder.
-
-        Template files come with a name; strings (answers, defaults, paths, hooks) without.
-        """
-        if name is not None or not self._under_cookiecutter or not _JINJA_MARKERS.search(source):
-            return source
-        literal = _jinja_literal(source)
-        if source == TEMPLATE_DIR_NAME:
-            # The project folder's name, the first thing cookiecutter renders from the answers in
-            # every mode (--replay too) before it writes anything: check all answers here. Only
-            # that render has `_cookiecutter`; an answer typed as this text stays literal.
-            check = "{{ check_answers(cookiecutter) }}" + source
-            return f"{{% if _cookiecutter is defined %}}{check}{{% else %}}{literal}{{% endif %}}"
-        return source if _is_template_source(source) else literal
-
     def __init__(self, environment):
         super().__init__(environment)
         self._under_cookiecutter = type(environment).__module__.partition(".")[0] == "cookiecutter"
@@ -234,3 +218,19 @@ class LabExtension(Extension):
             check_answers=check_answers,
             cluster=clusters.cluster,
         )
+
+    def preprocess(self, source, name, filename=None):
+        """Under cookiecutter, keep answers literal and check them before the project folder.
+
+        Template files come with a name; strings (answers, defaults, paths, hooks) without.
+        """
+        if name is not None or not self._under_cookiecutter or not _JINJA_MARKERS.search(source):
+            return source
+        literal = _jinja_literal(source)
+        if source == TEMPLATE_DIR_NAME:
+            # The project folder's name, the first thing cookiecutter renders from the answers in
+            # every mode (--replay too) before it writes anything: check all answers here. Only
+            # that render has `_cookiecutter`; an answer typed as this text stays literal.
+            check = "{{ check_answers(cookiecutter) }}" + source
+            return f"{{% if _cookiecutter is defined %}}{check}{{% else %}}{literal}{{% endif %}}"
+        return source if _is_template_source(source) else literal
