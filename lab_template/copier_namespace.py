@@ -13,6 +13,8 @@ from pathlib import Path
 
 from copier_template_extensions import ContextHook
 
+from lab_template.validation import exit_on_bad_answers
+
 COOKIECUTTER_JSON = json.loads(
     (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
 )
@@ -51,4 +53,14 @@ class _Namespace(Mapping):
 class CookiecutterNamespace(ContextHook):
     def hook(self, context):
         answers = {key: context[key] for key in QUESTIONS if key in context}
+        phase = str(context.get("_copier_phase"))
+        if phase == "prompt" and "_copier_conf" in context:
+            # The answers given with --data or a data file, all before copier parses any: its
+            # own refusals (a choice not in the list) are tracebacks; a misspelled question
+            # name it would ignore.
+            exit_on_bad_answers(context["_copier_conf"]["data"], only_questions=True)
+        if phase == "render":
+            # copier validates typed and --data answers, not the defaults that --defaults takes
+            # (a package_name derived from a project name without Latin letters is empty).
+            exit_on_bad_answers(answers)
         context["cookiecutter"] = _Namespace(answers, self.environment)

@@ -5,17 +5,25 @@ own filter (``toml_str``, ``yaml_str``, ``py_str``, ``md_text``) that escapes fo
 scripts take only validated identifiers, such as the package name and the SLURM account.)
 The free-text filters also drop surrounding whitespace: a space typed before or after an answer
 is an accident, and would end up as trailing whitespace or a padded PyPI summary.
+
+Answers are text under both tools. copier never evaluates them; cookiecutter renders every
+answer given on the command line, in a config file's default_context or in a replay file as a
+Jinja template. ``LabExtension.preprocess`` turns such an answer into a template of its literal
+text, so ``{{ 7*7 }}`` stays as typed and the rules then refuse its markers by name.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import sys
 import unicodedata
+from functools import cache
 from pathlib import Path
 
+import jinja2
 from jinja2 import pass_context
 from jinja2.ext import Extension
 
@@ -79,20 +87,58 @@ def yaml_str(text: str) -> str:
     return _json_str(text)
 
 
+def _py_escaped(ch: str, quote: str) -> str:
+    if ch in ("\\", quote):
+        return "\\" + ch
+    if ch.isascii() and ch.isprintable():
+        return ch
+    return ascii(ch)[1:-1]  # '\\x1f', '\\u2019', '\\U0001f680'
+
+
 def py_str(text: str) -> str:
-    """A Python string literal."""
-    return _json_str(text)
+    """A Python string literal in ASCII, as ruff format writes it.
+
+    Every non-ASCII character is an escape: ruff's RUF001 refuses typographic quotes, dashes,
+    full-width letters and the like in a string, and which letters it takes for look-alikes
+    depends on their neighbours. Double quotes, unless the text has more of them than of
+    single quotes (ruff format then changes to single quotes, for fewer escapes).
+    """
+    text = str(text).strip()
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    return quote + "".join(_py_escaped(ch, quote) for ch in text) + quote
 
 
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|])")
-# What makes a paragraph a list, heading, quote or setext underline: "- ", "# ", "> ", "1. ".
-_MARKDOWN_BLOCK_START = re.compile(r"^([-+#>=]|\d+[.)])")
+LINE_LENGTH = 99  # the generated pyproject.toml's [tool.ruff] line-length (a test checks it)
+
+
+def py_str_for(text: str, name: str) -> str:
+    """The literal for ``<name> = <literal>``, laid out as ruff format would.
+
+    ruff format wraps an assignment that is too long in parentheses, when that makes it fit.
+    """
+    literal = py_str(text)
+    if len(f"{name} = {literal}") > LINE_LENGTH and len(f"    {literal}") <= LINE_LENGTH:
+        return f"(\n    {literal}\n)"
+    return literal
+
+
+# Markup anywhere in a line (CommonMark, GitHub's Markdown, MyST): emphasis, code, links, HTML,
+# tables, strikethrough and tilde fences, a heading's closing '#', math; an underscore only where
+# it could start or end emphasis (not in snake_case). GitHub and PyPI also turn ':smile:' into an
+# emoji and link 'https://...' and 'www.'; links keep their text, but a backslash inside one
+# would show, so an escaped ':' or '.' stops them from being links instead.
+_MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<>|~#$]|(?<![^\W_])_|_(?![^\W_])|:(?=[\w+-]+:)|(?<=\bwww)\.|:(?=//)")
+_MARKDOWN_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # '&amp;' would show as '&'
+# What makes a line a list, quote or setext underline ("- ", "> ", "1. ", "==="), a MyST
+# comment ("% ") or target ("(name)="), or a MyST block break ("+++").
+_MARKDOWN_BLOCK_START = re.compile(r"^([-+=>%(]|\d+[.)])")
 
 
 def md_text(text: str) -> str:
     """Plain text in Markdown: backslash-escape what Markdown would read as markup."""
-    escaped = _MARKDOWN_INLINE.sub(r"\\\1", str(text).strip())
-    # Escaping the marker's last character is enough: "\- a", "\# a", "1\. a".
+    escaped = _MARKDOWN_INLINE.sub(lambda m: "\\" + m.group(), str(text).strip())
+    escaped = _MARKDOWN_ENTITY.sub(r"\\&", escaped)
+    # Escaping the marker's last character is enough: "\- a", "\% a", "1\. a".
     return _MARKDOWN_BLOCK_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], escaped)
 
 
@@ -115,6 +161,24 @@ def check_answers(answers) -> str:
     return ""
 
 
+@jinja2.pass_context
+def answer_error(context, field: str, value) -> str:
+    """copier's validator: the message for a bad answer, or "" for a good one.
+
+    An answer that copier does not ask for, given with --data or a data file, or taken with
+    --defaults (a default, a recorded answer), is refused with one line and exit status 1:
+    copier itself would print a traceback that ends in the message.
+    """
+    message = validation.answer_error(field, value)
+    copier_conf = context.get("_copier_conf")
+    if message and copier_conf is not None:
+        data = copier_conf["data"]
+        not_asked = str(data[field]) == str(value) if field in data else copier_conf["defaults"]
+        if not_asked:
+            validation.exit_on_bad_answers({field: value})
+    return message
+
+
 def current_year() -> str:
     return str(datetime.datetime.now(tz=datetime.timezone.utc).year)
 
@@ -135,11 +199,45 @@ def readthedocs_python(python_min: str) -> str:
     return offered[-1] if offered else "latest"
 
 
+TEMPLATE_DIR_NAME = "{{cookiecutter.package_name}}"
+_JINJA_MARKERS = re.compile(r"\{\{|\{%|\{#")
+
+
+@cache
+def _template_sources() -> frozenset[str]:
+    """What cookiecutter renders from strings that is the template's, not an answer.
+
+    The values of cookiecutter.json, the paths in the template folder and the hooks' code.
+    """
+    root = Path(_TEMPLATE_ROOT)
+    values = json.loads((root / "cookiecutter.json").read_text(encoding="utf-8")).values()
+    strings = {
+        v for value in values for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+    }
+    template_dir = root / TEMPLATE_DIR_NAME
+    paths = {str(path.relative_to(template_dir)) for path in template_dir.rglob("*")}
+    hooks = {path.read_text(encoding="utf-8") for path in (root / "hooks").glob("*.py")}
+    return frozenset(strings | paths | hooks)
+
+
+def _is_template_source(source: str) -> bool:
+    # cookiecutter renders a folder's path as '<project folder>/./<path in the template>'.
+    in_project = source.rpartition(os.sep + "." + os.sep)[2]
+    return source in _template_sources() or in_project in _template_sources()
+
+
+def _jinja_literal(text: str) -> str:
+    """A template that renders as text itself: text as a Jinja string, every character escaped."""
+    escaped = "".join(ch if ch.isascii() and ch.isalnum() else f"\\U{ord(ch):08x}" for ch in text)
+    return '{{ "' + escaped + '" }}'
+
+
 class LabExtension(Extension):
-    """The lab template's filters and globals."""
+    """The lab template's filters and globals; under cookiecutter, answers kept as text."""
 
     def __init__(self, environment):
         super().__init__(environment)
+        self._under_cookiecutter = type(environment).__module__.partition(".")[0] == "cookiecutter"
         environment.filters.update(
             to_package_name=to_package_name,
             to_distribution_name=to_distribution_name,
@@ -147,6 +245,7 @@ class LabExtension(Extension):
             toml_str=toml_str,
             yaml_str=yaml_str,
             py_str=py_str,
+            py_str_for=py_str_for,
             md_text=md_text,
             split_ids=validation.split_ids,
             split_keywords=validation.split_keywords,
@@ -157,10 +256,26 @@ class LabExtension(Extension):
             python_versions=python_versions,
             readthedocs_python=readthedocs_python,
             template_root=_TEMPLATE_ROOT,
-            answer_error=validation.answer_error,
+            answer_error=answer_error,
             check_answers=check_answers,
             cluster=clusters.cluster,
             repo_says=adoption.repo_says,
             copier_operation=adoption.copier_operation,
             starter_code=pass_context(adoption.starter_code),
         )
+
+    def preprocess(self, source, name, filename=None):
+        """Under cookiecutter, keep answers literal and check them before the project folder.
+
+        Template files come with a name; strings (answers, defaults, paths, hooks) without.
+        """
+        if name is not None or not self._under_cookiecutter or not _JINJA_MARKERS.search(source):
+            return source
+        literal = _jinja_literal(source)
+        if source == TEMPLATE_DIR_NAME:
+            # The project folder's name, the first thing cookiecutter renders from the answers in
+            # every mode (--replay too) before it writes anything: check all answers here. Only
+            # that render has `_cookiecutter`; an answer typed as this text stays literal.
+            check = "{{ check_answers(cookiecutter) }}" + source
+            return f"{{% if _cookiecutter is defined %}}{check}{{% else %}}{literal}{{% endif %}}"
+        return source if _is_template_source(source) else literal

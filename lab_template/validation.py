@@ -8,9 +8,13 @@ Each rule returns ``None`` for a good value or a one-line message of the form
 
 from __future__ import annotations
 
+import difflib
 import keyword
 import re
 import sys
+import unicodedata
+
+from lab_template.stdlib_names import STDLIB_MODULES
 
 # The Python versions offered, each with the month its support ends ("Lifespan" in its release
 # PEP: 619, 664, 693, 719, 745, 790).
@@ -39,14 +43,54 @@ CLUSTERS = ("lumi", "puhti", "mahti", "turso", "roihu", "none")
 DOCS = ("sphinx", "none")
 CONDA_RECIPES = ("meta.yaml", "recipe.yaml")
 
-# PEP 508 names; GitHub logins (alphanumerics and single inner hyphens, at most 39 characters).
-_DIST_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_GITHUB_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_SLURM_WORD = re.compile(r"^[A-Za-z0-9_.-]+$")
-_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+# Every pattern is ASCII-only and used with fullmatch: with IGNORECASE alone, [A-Z] also matches
+# the Kelvin sign and the long s, which the build tools do not take for letters.
+_PACKAGE_NAME = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
+_DIST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", re.ASCII)  # PEP 508
+# GitHub logins: alphanumerics and single inner hyphens, at most 39 characters.
+_GITHUB_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}", re.ASCII)
+# An ASCII address (RFC 5322 dot-atom @ domain): what setuptools writes into the metadata;
+# it refuses a comma, a non-ASCII local part or an invisible character.
+_EMAIL_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*@(?:{_DOMAIN_LABEL}\.)+[A-Za-z]{{2,63}}", re.ASCII)
+_SLURM_WORD = re.compile(r"[A-Za-z0-9_.-]+", re.ASCII)
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", re.ASCII)
 # GitHub repository names: letters, digits, '.', '_', '-', at most 100 characters.
-_REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_REPO_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
+
+# Names become folders and file names (sdist, wheel, .dist-info: well inside a file system's
+# 255-byte limit, with the version added), and parts of lines of the generated Python: the
+# longest name with which those stay within its ruff line length (a test bakes one).
+MAX_NAME_LENGTH = 49
+MAX_TEXT_LENGTH = 100  # project and author names: a title, a line of a licence
+MAX_SUMMARY_LENGTH = 512  # PyPI refuses a longer summary (the description)
+
+# Import names a package must not take, so that it does not shadow what its own repo installs
+# and runs: the dependencies, build backend and extras of the generated pyproject.toml (a test
+# checks that), pip, and the standard library's `test` package (not in stdlib_module_names).
+TOOL_PACKAGES = frozenset(
+    {
+        "build",
+        "myst_nb",
+        "numpy",
+        "numpydoc",
+        "pip",
+        "pre_commit",
+        "pydata_sphinx_theme",
+        "pytest",
+        "setuptools",
+        "setuptools_scm",
+        "sphinx",
+        "test",
+        "tests",
+        "twine",
+        "wheel",
+    }
+)
+# Not printable to str.isprintable, yet ordinary in text: the spaces (no-break, narrow no-break,
+# ideographic) and the zero-width non-joiner and joiner (Persian, Indic scripts, emoji sequences).
+_JOINERS = frozenset({"\u200c", "\u200d"})
 
 
 def _escaped(ch: str) -> str:
@@ -61,17 +105,27 @@ def _quoted(text: str) -> str:
 
 
 def _error(field: str, problem: str, value: object, example: str) -> str:
-    return f"{field}: {problem} (got {_quoted(str(value))}; example: {_quoted(example)})"
+    text = str(value)
+    got = _quoted(text)
+    if len(text) > 80:  # the message stays one readable line
+        got = f"{len(text)} characters starting {_quoted(text[:60])}"
+    return f"{field}: {problem} (got {got}; example: {_quoted(example)})"
 
 
-def _one_line_text(field: str, value: str, example: str) -> str | None:
-    if not value.strip():
+def _is_text_character(ch: str) -> bool:
+    return ch.isprintable() or ch in _JOINERS or unicodedata.category(ch) == "Zs"
+
+
+def _one_line_text(field: str, value: str, example: str, max_length: int = MAX_TEXT_LENGTH) -> str | None:
+    if not any(not ch.isspace() and ch not in _JOINERS for ch in value):
         return _error(field, "must not be empty", value, example)
-    if not value.isprintable():  # also refuses newlines and tabs
+    if not all(map(_is_text_character, value)):  # newlines, tabs, invisible format characters
         return _error(field, "must be one line of printable text", value, example)
     if any(marker in value for marker in ("{{", "{%", "{#")):
-        # cookiecutter would evaluate them as Jinja before any hook sees the answer.
+        # Answers are text: neither tool evaluates them, and the template files would.
         return _error(field, "must not contain Jinja markers '{{', '{%' or '{#'", value, example)
+    if len(value.strip()) > max_length:
+        return _error(field, f"must be at most {max_length} characters", value, example)
     return None
 
 
@@ -81,31 +135,51 @@ def check_project_name(value: str) -> str | None:
 
 def check_package_name(value: str) -> str | None:
     example = "gp_toolkit"
-    if not value.isidentifier():
-        return _error("package_name", "must be a valid Python identifier", value, example)
-    if value != value.lower():
-        return _error("package_name", "must be lowercase", value, example)
+    if not value:
+        # The default keeps only the project name's Latin letters and digits.
+        problem = "must not be empty (give it when project_name has no Latin letters or digits)"
+        return _error("package_name", problem, value, example)
+    if not _PACKAGE_NAME.fullmatch(value):
+        problem = "must be lowercase ASCII letters, digits and '_', starting with a letter"
+        return _error("package_name", problem, value, example)
+    if len(value) > MAX_NAME_LENGTH:
+        return _error("package_name", f"must be at most {MAX_NAME_LENGTH} characters", value, example)
     if keyword.iskeyword(value) or keyword.issoftkeyword(value):
         return _error("package_name", "must not be a Python keyword", value, example)
-    if value in sys.stdlib_module_names:
+    if value in STDLIB_MODULES:
         return _error("package_name", "must not shadow a standard-library module", value, example)
+    if value in TOOL_PACKAGES:
+        problem = "must not shadow a package the repo installs or runs (its dependencies and tools)"
+        return _error("package_name", problem, value, example)
     return None
 
 
+def normalized_distribution_name(name: str) -> str:
+    """'My.Project' -> 'my-project' (PEP 503): the name pip and PyPI compare."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def check_distribution_name(value: str) -> str | None:
-    if not _DIST_NAME.match(value):
+    example = "gp-toolkit"
+    if not _DIST_NAME.fullmatch(value):
         return _error(
             "distribution_name",
-            "must be a valid PyPI project name (letters, digits, '.', '_', '-'; "
+            "must be a valid PyPI project name (ASCII letters, digits, '.', '_', '-'; "
             "starting and ending with a letter or digit)",
             value,
-            "gp-toolkit",
+            example,
         )
+    if len(value) > MAX_NAME_LENGTH:
+        return _error("distribution_name", f"must be at most {MAX_NAME_LENGTH} characters", value, example)
+    if normalized_distribution_name(value) in {normalized_distribution_name(n) for n in TOOL_PACKAGES}:
+        problem = "must not be the name of a package the repo installs or runs (pip could not install it)"
+        return _error("distribution_name", problem, value, example)
     return None
 
 
 def check_description(value: str) -> str | None:
-    return _one_line_text("description", value, "Gaussian processes for busy researchers.")
+    example = "Gaussian processes for busy researchers."
+    return _one_line_text("description", value, example, max_length=MAX_SUMMARY_LENGTH)
 
 
 def split_keywords(value: str) -> list[str]:
@@ -130,8 +204,9 @@ def check_author_name(value: str) -> str | None:
 
 
 def check_author_email(value: str) -> str | None:
-    if not _EMAIL.match(value):
-        return _error("author_email", "must be an email address", value, "ada.lovelace@helsinki.fi")
+    if not _EMAIL.fullmatch(value):
+        problem = "must be an ASCII email address (name@domain, no spaces or commas)"
+        return _error("author_email", problem, value, "ada.lovelace@helsinki.fi")
     return None
 
 
@@ -149,7 +224,7 @@ def check_author_orcid(value: str) -> str | None:
     if value == "":
         return None
     example = "0000-0002-1825-0097"
-    if not _ORCID.match(value):
+    if not _ORCID.fullmatch(value):
         return _error(
             "author_orcid", "must be empty or an ORCID iD, four groups of four digits", value, example
         )
@@ -159,13 +234,13 @@ def check_author_orcid(value: str) -> str | None:
 
 
 def check_github_org(value: str) -> str | None:
-    if not _GITHUB_ID.match(value):
+    if not _GITHUB_ID.fullmatch(value):
         return _error("github_org", "must be a GitHub user or organisation name", value, "acerbilab")
     return None
 
 
 def check_repo_name(value: str) -> str | None:
-    if not _REPO_NAME.match(value) or value in {".", ".."}:
+    if not _REPO_NAME.fullmatch(value) or value in {".", ".."}:
         return _error(
             "repo_name",
             "must be a GitHub repository name (letters, digits, '.', '_', '-'; at most 100)",
@@ -187,12 +262,11 @@ def check_license(value: str) -> str | None:
 
 def check_python_min(value: str) -> str | None:
     if value not in SUPPORTED_PYTHONS:
-        return _error(
-            "python_min",
-            f"must be a supported Python '3.N' ({SUPPORTED_PYTHONS[0]} to {SUPPORTED_PYTHONS[-1]})",
-            value,
-            "3.11",
-        )
+        problem = f"must be a supported Python '3.N' ({SUPPORTED_PYTHONS[0]} to {SUPPORTED_PYTHONS[-1]})"
+        if any(version.rstrip("0") == value for version in SUPPORTED_PYTHONS):
+            # A YAML data file's python_min: 3.10 is the number 3.1.
+            problem += f"; in a YAML file, quote it: '{value}0'"
+        return _error("python_min", problem, value, "3.11")
     return None
 
 
@@ -201,7 +275,7 @@ def check_hpc_cluster(value: str) -> str | None:
 
 
 def check_slurm_account(value: str) -> str | None:
-    if not _SLURM_WORD.match(value):
+    if not _SLURM_WORD.fullmatch(value):
         return _error(
             "slurm_account",
             "must be letters, digits, '_', '.' or '-' only (no spaces or shell characters)",
@@ -218,7 +292,7 @@ def split_ids(value: str) -> list[str]:
 
 def check_recipe_maintainers(value: str) -> str | None:
     ids = split_ids(value)
-    if not ids or not all(_GITHUB_ID.match(i) for i in ids):
+    if not ids or not all(_GITHUB_ID.fullmatch(i) for i in ids):
         return _error(
             "recipe_maintainers",
             "must be GitHub user ids separated by commas",
@@ -270,8 +344,21 @@ def first_error(answers: dict) -> str | None:
     return None
 
 
-def exit_on_bad_answers(answers: dict) -> None:
-    """Print the first bad answer's message as one ``error:`` line, and exit with status 1."""
-    if message := first_error(answers):
+def unknown_question_error(answers: dict) -> str | None:
+    """The message for the first answer to no question (a misspelled name), or None."""
+    for field in answers:
+        if not field.startswith("_") and field not in RULES:
+            close = difflib.get_close_matches(field, RULES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"the questions are {', '.join(RULES)}"
+            return f"{field}: is not a question of this template; {hint}"
+    return None
+
+
+def exit_on_bad_answers(answers: dict, *, only_questions: bool = False) -> None:
+    """Print the first bad answer's message as one ``error:`` line, and exit with status 1.
+
+    With only_questions, an answer to no question is bad too.
+    """
+    if message := (only_questions and unknown_question_error(answers)) or first_error(answers):
         print(f"error: {message}", file=sys.stderr)
         raise SystemExit(1)

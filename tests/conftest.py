@@ -13,7 +13,7 @@ if sys.version_info < (3, 11):
 
     sys.modules["tomllib"] = tomli
 
-from support import copy_tree, git_commit_all, run
+from support import copy_tree, git_commit_all, make_venv, run
 
 # Repos that the tests copy and adopt; their own tests are not the template's.
 collect_ignore = ["fixtures"]
@@ -57,3 +57,13 @@ def wheel_python(released_repo, tmp_path_factory):
     venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
     run(sys.executable, "tools/release_check.py", "test-wheel", "--venv", venv, cwd=released_repo)
     return venv / "bin" / "python"
+
+
+@pytest.fixture(scope="session")
+def docs_python(released_repo, tmp_path_factory):
+    """A fresh venv with the released wheel and its `docs` extra, as `pip install .[docs]` gives.
+
+    Tests that use it carry @pytest.mark.xdist_group("docs"), so that one worker makes it once.
+    """
+    (wheel,) = (released_repo / "dist").glob("*.whl")
+    return make_venv(tmp_path_factory.mktemp("docs-venv") / "venv", f"{wheel}[docs]")

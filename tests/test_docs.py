@@ -10,21 +10,15 @@ import pytest
 import yaml
 
 from lab_template.extensions import READTHEDOCS_PYTHONS
-from support import copy_tree, make_venv, mentions, run
+from support import copy_tree, mentions, run
 
-# Under pytest-xdist, one worker runs all of these: the docs venv is made once.
+# Under pytest-xdist, one worker runs all of these (and test_answers.py's): the docs venv
+# (conftest.py) is made once.
 pytestmark = pytest.mark.xdist_group("docs")
 
 # Output of the example notebook's only code cell, zscore([1.0, 2.0, 3.0, 4.0]): found in the
 # HTML only if the notebook was executed during the build (it is stored without outputs).
 NOTEBOOK_OUTPUT = "array([-1.34164079, -0.4472136 ,  0.4472136 ,  1.34164079])"
-
-
-@pytest.fixture(scope="session")
-def docs_python(released_repo, tmp_path_factory):
-    """A fresh venv with the released wheel and its `docs` extra, as `pip install .[docs]` gives."""
-    (wheel,) = (released_repo / "dist").glob("*.whl")
-    return make_venv(tmp_path_factory.mktemp("docs-venv") / "venv", f"{wheel}[docs]")
 
 
 @pytest.fixture(scope="session", params=["lumi", "none"], ids=lambda cluster: f"hpc_cluster={cluster}")
