@@ -13,6 +13,7 @@ from pathlib import Path
 
 from copier_template_extensions import ContextHook
 
+from lab_template.adoption import copier_operation
 from lab_template.validation import exit_on_bad_answers
 
 COOKIECUTTER_JSON = json.loads(
@@ -58,7 +59,10 @@ class CookiecutterNamespace(ContextHook):
             # The answers given with --data or a data file, all before copier parses any: its
             # own refusals (a choice not in the list) are tracebacks; a misspelled question
             # name it would ignore.
-            exit_on_bad_answers(context["_copier_conf"]["data"], only_questions=True)
+            # Not on an update: its data holds the recorded answers too, and an answer to a question
+            # that this version removed is to be forgotten, not refused.
+            updating = copier_operation() == "update"
+            exit_on_bad_answers(context["_copier_conf"]["data"], only_questions=not updating)
         if phase == "render":
             # copier validates typed and --data answers, not the defaults that --defaults takes
             # (a package_name derived from a project name without Latin letters is empty).

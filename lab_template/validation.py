@@ -72,13 +72,16 @@ MAX_SUMMARY_LENGTH = 512  # PyPI refuses a longer summary (the description)
 TOOL_PACKAGES = frozenset(
     {
         "build",
+        "mypy",
         "myst_nb",
+        "nox",
         "numpy",
         "numpydoc",
         "pip",
         "pre_commit",
         "pydata_sphinx_theme",
         "pytest",
+        "ruff",
         "setuptools",
         "setuptools_scm",
         "sphinx",

@@ -42,7 +42,7 @@ def test_pyproject_follows_the_handbook(default_repo):
     assert project["requires-python"] == f">={QUESTIONS['python_min']}"
     assert all(">=" in dep and "==" not in dep and "<" not in dep for dep in project["dependencies"])
     # dev: the docs extra, and the tools that CONTRIBUTING.md and RELEASING.md run.
-    assert {"my-project[docs]", "pytest", "ruff", "build", "twine", "pre-commit"} == {
+    assert {"my-project[docs]", "pytest", "ruff", "mypy", "nox", "build", "twine", "pre-commit"} == {
         dep.split(">")[0] for dep in project["optional-dependencies"]["dev"]
     }
     setuptools = pyproject["tool"]["setuptools"]

@@ -83,7 +83,9 @@ def release_code_and_questions(template: Path) -> None:
         'return [part for part in re.split(r"[\\s,]+", value) if part]',
         'return sorted(part for part in re.split(r"[\\s,]+", value) if part)',
     )
-    edit(code / "validation.py", 'r"^[A-Za-z0-9_.-]+$"', 'r"^[A-Za-z0-9_.:-]+$"')  # a rule: ':' allowed
+    edit(
+        code / "validation.py", 'r"[A-Za-z0-9_.-]+", re.ASCII', 'r"[A-Za-z0-9_.:-]+", re.ASCII'
+    )  # a rule: ':' allowed
     edit(code / "validation.py", '"roihu", "none")', '"roihu", "aurora", "none")')
     edit(
         code / "validation.py",

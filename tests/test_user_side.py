@@ -135,15 +135,15 @@ def test_a_failing_run_step_fails_the_local_run(origin, tmp_path):
     repo = clone(origin, tmp_path / "repo")
     workflow = repo / ".github/workflows/ci.yml"
     text = workflow.read_text()
-    assert text.count('run: python -m pip install -e . "pytest>=8"') == 1
-    workflow.write_text(text.replace('run: python -m pip install -e . "pytest>=8"', "run: false"))
+    assert text.count("run: python -m nox -s tests") == 1
+    workflow.write_text(text.replace("run: python -m nox -s tests", "run: false"))
     git_commit_all(repo, "Break the tests job")
     result, succeeded = run_workflow(
         repo, "ci.yml", tmp_path / "run", ref="refs/heads/main", job="tests",
         matrix={"python-version": THIS_PYTHON},
     )  # fmt: skip
     assert result.returncode != 0 and not succeeded, result.stdout[-5000:]
-    assert "Failure - Main Install the package and pytest" in result.stdout
+    assert "Failure - Main Run the tests (noxfile.py)" in result.stdout
 
 
 # Documented commands that cannot run here, and why (a pattern matching the command).
