@@ -42,3 +42,15 @@ def test_changelog_says_what_each_entry_brings_and_whether_it_needs_a_hand():
     assert entries
     for entry in entries:
         assert re.search(r"Update: (automatic|by hand)", entry), entry
+
+
+def test_readme_links_nothing_outside_the_repository():
+    """A clone on GitHub has only the repository: every relative link must stay inside it."""
+    text = (TEMPLATE_ROOT / "README.md").read_text()
+    targets = re.findall(r"\]\(([^)#\s]+)", text)
+    outside = [
+        target
+        for target in targets
+        if "://" not in target and not (TEMPLATE_ROOT / target).resolve().is_relative_to(TEMPLATE_ROOT)
+    ]
+    assert targets and not outside, outside
