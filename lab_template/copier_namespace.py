@@ -58,9 +58,8 @@ class CookiecutterNamespace(ContextHook):
         if phase == "prompt" and "_copier_conf" in context:
             # The answers given with --data or a data file, all before copier parses any: its
             # own refusals (a choice not in the list) are tracebacks; a misspelled question
-            # name it would ignore.
-            # Not on an update: its data holds the recorded answers too, and an answer to a question
-            # that this version removed is to be forgotten, not refused.
+            # name it would ignore. An update's data holds the recorded answers too, where an
+            # answer to a question this version removed is to be forgotten, not refused.
             updating = copier_operation() == "update"
             exit_on_bad_answers(context["_copier_conf"]["data"], only_questions=not updating)
         if phase == "render":

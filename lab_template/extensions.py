@@ -23,7 +23,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-import jinja2
 from jinja2 import pass_context
 from jinja2.ext import Extension
 
@@ -161,7 +160,7 @@ def check_answers(answers) -> str:
     return ""
 
 
-@jinja2.pass_context
+@pass_context
 def answer_error(context, field: str, value) -> str:
     """copier's validator: the message for a bad answer, or "" for a good one.
 

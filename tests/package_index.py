@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
 import time
@@ -12,18 +11,14 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from support import free_port
+
 with warnings.catch_warnings():
     # passlib 1.7 imports the standard library's crypt module, deprecated since Python 3.11.
     warnings.simplefilter("ignore", DeprecationWarning)
     from passlib.apache import HtpasswdFile
 
 USER, PASSWORD = "maintainer", "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from support import free_port
+
 # Stopped in reverse order: the controller reports to slurmdbd, slurmdbd to MariaDB.
 DAEMONS = ("munged", "mariadbd", "slurmdbd", "slurmctld", "slurmd")
 CLIENTS = (
@@ -70,12 +72,6 @@ def cannot_run_here() -> str | None:
     if os.geteuid() != 0:
         return "a real SLURM needs root here: its daemons run as root and its GPUs are device nodes"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _is_running(pid: int) -> bool:
@@ -168,7 +164,7 @@ class SlurmCluster:
             f"--seed-file={munge_dir / 'munge.seed'}",
             f"--log-file={self.root / 'munged.log'}",
         )
-        self.mysql_port, self.dbd_port, self.controller_port = _free_port(), _free_port(), _free_port()
+        self.mysql_port, self.dbd_port, self.controller_port = free_port(), free_port(), free_port()
         self._start_mariadb()
         self.conf.write_text(self._slurm_conf())
         (self.root / "gres.conf").write_text(self._gres_conf())
@@ -308,7 +304,7 @@ class SlurmCluster:
             f"ClusterName={self.name}",
             f"SlurmctldHost={self.node}(127.0.0.1)",
             f"SlurmctldPort={self.controller_port}",
-            f"SlurmdPort={_free_port()}",
+            f"SlurmdPort={free_port()}",
             "SlurmUser=root",
             "SlurmdUser=root",
             "AuthType=auth/munge",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tomllib
@@ -167,3 +168,10 @@ def pip_install(python: Path, *arguments) -> subprocess.CompletedProcess:
     return run(
         sys.executable, "-m", "pip", "--python", python, "install", "--disable-pip-version-check", *arguments
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
