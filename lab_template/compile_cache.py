@@ -47,6 +47,19 @@ class CompiledTemplateCache(FileSystemBytecodeCache):
         # Not the file's path: copier renders from a fresh clone of the template every time.
         return super().get_cache_key(f"{self._kind}|{name}")
 
+    # A cache that cannot be read or written (a full disk, a folder gone) only means compiling.
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def set_bucket(self, bucket) -> None:
+        try:
+            super().set_bucket(bucket)
+        except OSError:
+            pass
+
     def compiled_string(self, source: str, compile_source: Callable[[], object]):
         """The code of a template given as a string, compiled only if not cached yet."""
         # Keyed apart from the files: a plain path such as "README.md" is also a file's name.
@@ -59,7 +72,10 @@ class CompiledTemplateCache(FileSystemBytecodeCache):
 
 def install(environment: jinja2.Environment, worth_caching: Callable[[str], bool]) -> None:
     """Cache the environment's compiled template files, and the strings that pass worth_caching."""
-    cache = CompiledTemplateCache(environment)
+    try:
+        cache = CompiledTemplateCache(environment)
+    except (OSError, RuntimeError):  # Jinja found no folder of the user's own to keep it in
+        return
     environment.bytecode_cache = cache
     compile_uncached = environment.compile
 

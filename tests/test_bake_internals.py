@@ -86,3 +86,12 @@ def test_the_cache_leaves_out_what_is_not_worth_caching(tmp_path):
     assert len(cached) == 1
     assert environment.from_string("an answer {{ 1 }}").render() == "an answer 1"
     assert set((tmp_path / "cache").iterdir()) == cached
+
+
+def test_a_cache_that_cannot_be_read_or_written_only_means_compiling(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "file.txt").write_text("{{ x }}")
+    environment = _environment(tmp_path)
+    (tmp_path / "cache").write_text("not a folder")
+    assert environment.get_template("file.txt").render(x=1) == "1"
+    assert environment.from_string("{{ x }}+").render(x=1) == "1+"
