@@ -190,6 +190,15 @@ def package_is_committed(dst_path: str, package_name: str) -> bool:
     return bool(listed and listed.strip())
 
 
+def in_git_repo(dst_path) -> bool:
+    """Whether dst_path is inside a git work tree: the adoption task has nothing to do elsewhere.
+
+    Checked without running git, so that a plain copy starts no extra process.
+    """
+    path = Path(dst_path).resolve()
+    return any((folder / ".git").exists() for folder in (path, *path.parents))
+
+
 def copier_operation() -> str:
     """'copy' or 'update': what copier is doing now ('copy' outside copier).
 
