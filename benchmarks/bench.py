@@ -165,6 +165,21 @@ def compare(other: Path, pairs: int) -> None:
         print(f"| {name} | {pairs} | {median_a:.3f} | {median_b:.3f} | {ratio:.2f} |")
 
 
+def machine() -> str:
+    """The processor and the number of cores, as Linux names them (else what platform knows)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    names = (
+        [
+            line.partition(":")[2].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        if cpuinfo.exists()
+        else []
+    )
+    return f"{names[0] if names else platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each bake (default: 5)")
@@ -174,8 +189,8 @@ def main() -> None:
     args = parser.parse_args()
 
     print(
-        f"{datetime.date.today().isoformat()}, {platform.node()}: Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, cookiecutter {version('cookiecutter')}, copier {version('copier')}\n"
+        f"{datetime.date.today().isoformat()}, {machine()}: Python {platform.python_version()}, "
+        f"cookiecutter {version('cookiecutter')}, copier {version('copier')}\n"
     )
     if args.compare:
         compare(args.compare.resolve(), args.pairs)
