@@ -167,17 +167,12 @@ def compare(other: Path, pairs: int) -> None:
 
 def machine() -> str:
     """The processor and the number of cores, as Linux names them (else what platform knows)."""
+    processor = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
-    names = (
-        [
-            line.partition(":")[2].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        if cpuinfo.exists()
-        else []
-    )
-    return f"{names[0] if names else platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    if cpuinfo.exists():
+        models = [line for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        processor = models[0].partition(":")[2].strip() if models else processor
+    return f"{processor}, {os.cpu_count()} cores"
 
 
 def main() -> None:
