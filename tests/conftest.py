@@ -7,7 +7,6 @@ import os
 import shutil
 import sys
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -28,6 +27,7 @@ from support import (
     make_venv,
     once_per_run,
     run,
+    run_dir,
 )
 
 # Repos that the tests copy and adopt; their own tests are not the template's.
@@ -59,11 +59,11 @@ def pytest_sessionfinish(session):
     started, fail the run if support.once_per_run made anything twice, remove the run's folder."""
     if hasattr(session.config, "workerinput"):
         return
-    run_dir = Path(os.environ[RUN_DIR_VARIABLE])
-    if (run_dir / "slurm").is_dir():
-        SlurmCluster.stop_in(run_dir / "slurm")
-    made = (run_dir / MADE_LOG).read_text().split() if (run_dir / MADE_LOG).exists() else []
-    shutil.rmtree(run_dir, ignore_errors=True)
+    shared = run_dir()
+    if (shared / "slurm").is_dir():
+        SlurmCluster.stop_in(shared / "slurm")
+    made = (shared / MADE_LOG).read_text().split() if (shared / MADE_LOG).exists() else []
+    shutil.rmtree(shared, ignore_errors=True)
     session.config.stash[MADE_ONCE] = collections.Counter(made)
     if any(count > 1 for count in session.config.stash[MADE_ONCE].values()):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -71,14 +71,15 @@ def pytest_sessionfinish(session):
 
 def pytest_terminal_summary(terminalreporter, config):
     made = config.stash.get(MADE_ONCE, None)
-    if made:
+    if not made:
+        return
+    twice = sorted(name for name, count in made.items() if count > 1)
+    if twice:
+        terminalreporter.write_line(
+            f"error: made more than once in this run: {', '.join(twice)} (see support.once_per_run)", red=True
+        )
+    else:
         terminalreporter.write_line(f"made once for the whole run: {', '.join(sorted(made))}")
-        twice = sorted(name for name, count in made.items() if count > 1)
-        if twice:
-            terminalreporter.write_line(
-                f"error: made more than once in this run: {', '.join(twice)} (see support.once_per_run)",
-                red=True,
-            )
 
 
 @pytest.fixture(scope="session")

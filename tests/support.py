@@ -194,6 +194,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def run_dir() -> Path:
+    """The folder that this test run shares between its pytest-xdist workers (see conftest.py)."""
+    return Path(os.environ[RUN_DIR_VARIABLE])
+
+
 def once_per_run(name: str, make: Callable[[Path], object]) -> Path:
     """The run's shared folder ``name``, filled by make(folder) in the first process that asks.
 
@@ -202,14 +207,14 @@ def once_per_run(name: str, make: Callable[[Path], object]) -> Path:
     then use the folder. Each making is logged in MADE_LOG; conftest.py fails the run if
     anything was made twice. If make fails, every later caller fails with its error.
     """
-    run_dir = Path(os.environ[RUN_DIR_VARIABLE])
-    folder = run_dir / name
-    done, failed = run_dir / f"{name}.done", run_dir / f"{name}.failed"
-    with FileLock(run_dir / f"{name}.lock"):
+    shared = run_dir()
+    folder = shared / name
+    done, failed = shared / f"{name}.done", shared / f"{name}.failed"
+    with FileLock(shared / f"{name}.lock"):
         if failed.exists():
             raise RuntimeError(f"{name} could not be made, in another test:\n{failed.read_text()}")
         if not done.exists():
-            with (run_dir / MADE_LOG).open("a") as log:
+            with (shared / MADE_LOG).open("a") as log:
                 log.write(f"{name}\n")
             folder.mkdir()
             try:

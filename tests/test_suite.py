@@ -11,18 +11,30 @@ import pytest
 from support import MADE_LOG, RUN_DIR_VARIABLE, TEMPLATE_ROOT, once_per_run, run
 
 TESTS = TEMPLATE_ROOT / "tests"
-# A nested pytest: no cache written into the checkout, and the bake test that needs pytest-cookies'
-# --template (which pyproject.toml used to give relative to the working folder).
-PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q"]
+# A test that bakes with pytest-cookies' --template (which pyproject.toml used to give relative
+# to the working folder).
 NEEDS_THE_TEMPLATE = "test_bake.py::test_default_bake_is_valid"
+
+
+def nested_pytest(tmp_path, *args) -> list:
+    """A pytest of its own: its temporary files in tmp_path, no cache written into the checkout."""
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--basetemp={tmp_path / 'pytest'}",
+        *args,
+    ]
 
 
 @pytest.mark.parametrize("where", ["tests", "elsewhere"])
 def test_the_tests_run_from_any_folder(where, tmp_path):
     if where == "tests":
-        run(*PYTEST, NEEDS_THE_TEMPLATE, cwd=TESTS)
+        run(*nested_pytest(tmp_path, "-n", "0", NEEDS_THE_TEMPLATE), cwd=TESTS)
     else:
-        run(*PYTEST, TESTS / NEEDS_THE_TEMPLATE, cwd=tmp_path)
+        run(*nested_pytest(tmp_path, "-n", "0", TESTS / NEEDS_THE_TEMPLATE), cwd=tmp_path)
 
 
 def test_of_two_workers_asking_at_once_one_makes_the_thing(tmp_path):
@@ -62,9 +74,10 @@ def test_a_run_that_made_something_twice_fails(tmp_path):
         "def test_writes_the_log_as_two_makings_would():\n"
         "    (Path(os.environ[RUN_DIR_VARIABLE]) / MADE_LOG).write_text('docs-venv\\ndocs-venv\\n')\n"
     )
+    # The template's conftest.py as a plugin, its settings left out: the test file is elsewhere.
     result = run(
-        sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "conftest", "-n", "2",
-        f"--rootdir={tmp_path}", "-c", os.devnull, tmp_path / "test_twice.py",
+        *nested_pytest(tmp_path, "-p", "conftest", "-n", "2", "-c", os.devnull, f"--rootdir={tmp_path}"),
+        tmp_path / "test_twice.py",
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": os.pathsep.join([str(TEMPLATE_ROOT), str(TESTS)])},
         check=False,
     )  # fmt: skip
