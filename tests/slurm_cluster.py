@@ -143,8 +143,26 @@ class SlurmCluster:
             self._start(timeout)
         except SlurmError as error:
             self.start_error = error
+            self.root.mkdir(parents=True, exist_ok=True)
+            (self.root / "start-error").write_text(str(error))  # for attach()
             raise
         self.running = True
+
+    @classmethod
+    def attach(cls, root: Path, *args, **kwargs) -> SlurmCluster:
+        """The cluster that start() started in ``root``, maybe in another process (the same
+        arguments otherwise): its commands run on it, or raise the error it could not start with."""
+        cluster = cls(root, *args, **kwargs)
+        if (root / "start-error").exists():
+            cluster.start_error = SlurmError((root / "start-error").read_text())
+        else:
+            cluster.running = True
+        return cluster
+
+    @classmethod
+    def stop_in(cls, root: Path) -> None:
+        """Stop the cluster that start() started in ``root``, maybe in another process."""
+        cls(root, partitions=[], gpu_types=[], accounts=[]).stop()
 
     def _start(self, timeout: float) -> None:
         reason = cannot_run_here()
@@ -154,6 +172,7 @@ class SlurmCluster:
             (self.root / folder).mkdir(parents=True)
         # munged wants every folder above its socket open to all: not so pytest's tmp_path.
         munge_dir = self.munge_dir = Path(tempfile.mkdtemp(prefix="munge-"))
+        (self.root / "munge-dir").write_text(str(munge_dir))  # for stop() in another process
         munge_dir.chmod(0o755)
         self._run("mungekey", "--create", "--keyfile", munge_dir / "munge.key")
         self._start_daemon(
@@ -228,8 +247,8 @@ class SlurmCluster:
                 _signal(pid, signal.SIGKILL)
         if self.mariadb:
             self.mariadb.wait(timeout=15)
-        if self.munge_dir:
-            shutil.rmtree(self.munge_dir, ignore_errors=True)
+        if (self.root / "munge-dir").exists():
+            shutil.rmtree((self.root / "munge-dir").read_text(), ignore_errors=True)
         shutil.rmtree(self.root / "mysql", ignore_errors=True)  # the database: large, and done with
 
     def logs(self) -> str:

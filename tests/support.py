@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import tomllib
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 import nbformat
 import yaml
+from filelock import FileLock
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = TEMPLATE_ROOT / "{{cookiecutter.package_name}}"
@@ -25,6 +29,10 @@ QUESTIONS = {
 CHOICES = {key: value for key, value in QUESTIONS.items() if isinstance(value, list)}
 JINJA_MARKERS = re.compile(r"\{\{|\{%|\{#")
 ANSWERS_FILE = ".copier-answers.yml"
+# A folder shared by the whole test run, every pytest-xdist worker included: conftest.py makes
+# it in the controlling process before any worker starts, and removes it at the end.
+RUN_DIR_VARIABLE = "LAB_TEMPLATE_TEST_RUN_DIR"
+MADE_LOG = "made.log"  # one line per thing once_per_run made, for conftest.py's check
 
 
 def run(*args, cwd=None, env=None, check=True, timeout=600) -> subprocess.CompletedProcess:
@@ -38,6 +46,15 @@ def run(*args, cwd=None, env=None, check=True, timeout=600) -> subprocess.Comple
             f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
         )
     return result
+
+
+def bake_in_process(cookies, **answers) -> Path:
+    """The repo that pytest-cookies bakes in this process (``cookies`` or ``cookies_session``)
+    with these answers; a refused bake fails the test. Tests of the command line itself use
+    bake_cookiecutter instead."""
+    result = cookies.bake(extra_context=answers)
+    assert result.exception is None, result.exception
+    return result.project_path
 
 
 def bake_cookiecutter(output_dir: Path, template: Path = TEMPLATE_ROOT, **answers) -> Path:
@@ -154,7 +171,7 @@ def git_commit_all(repo: Path, message: str) -> None:
 def make_venv(path: Path, *requirements) -> Path:
     """A fresh virtual environment with requirements installed; returns its python.
 
-    The venv gets no pip of its own (half the time): install into it with `pip_install`.
+    The venv gets no pip of its own (making it is faster): install into it with `pip_install`.
     """
     run(sys.executable, "-m", "venv", "--without-pip", path)
     python = path / "bin" / "python"
@@ -175,3 +192,35 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def run_dir() -> Path:
+    """The folder that this test run shares between its pytest-xdist workers (see conftest.py)."""
+    return Path(os.environ[RUN_DIR_VARIABLE])
+
+
+def once_per_run(name: str, make: Callable[[Path], object]) -> Path:
+    """The run's shared folder ``name``, filled by make(folder) in the first process that asks.
+
+    Costly things that several tests share (a venv, a SLURM cluster) are made once per run
+    however pytest-xdist spreads those tests over its workers: the others wait on a file lock,
+    then use the folder. Each making is logged in MADE_LOG; conftest.py fails the run if
+    anything was made twice. If make fails, every later caller fails with its error.
+    """
+    shared = run_dir()
+    folder = shared / name
+    done, failed = shared / f"{name}.done", shared / f"{name}.failed"
+    with FileLock(shared / f"{name}.lock"):
+        if failed.exists():
+            raise RuntimeError(f"{name} could not be made, in another test:\n{failed.read_text()}")
+        if not done.exists():
+            with (shared / MADE_LOG).open("a") as log:
+                log.write(f"{name}\n")
+            folder.mkdir()
+            try:
+                make(folder)
+            except Exception:
+                failed.write_text(traceback.format_exc())
+                raise
+            done.touch()
+    return folder

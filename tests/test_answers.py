@@ -38,7 +38,15 @@ from lab_template.validation import (
     answer_error,
     normalized_distribution_name,
 )
-from support import QUESTIONS, TEMPLATE_ROOT, assert_repo_valid, pip_install, run
+from support import (
+    QUESTIONS,
+    TEMPLATE_ROOT,
+    assert_repo_valid,
+    bake_in_process,
+    once_per_run,
+    pip_install,
+    run,
+)
 
 # Few examples, always the same ones: the checks are the same on every run and stay fast.
 GENERATED = settings(
@@ -189,7 +197,6 @@ def minimal_pyproject(answers: dict) -> str:
     )
 
 
-@pytest.mark.xdist_group("docs")
 @settings(BATCHES, max_examples=12)
 @given(cases=st.lists(answer_sets, min_size=BATCH // 4, max_size=BATCH // 4))  # four answers each
 def test_setuptools_and_myst_take_every_accepted_answer(docs_probe, cases):
@@ -226,8 +233,9 @@ def test_setuptools_and_myst_take_every_accepted_answer(docs_probe, cases):
 
 @pytest.fixture(scope="session")
 def docs_probe(docs_python):
-    """The docs venv, with setuptools (the build backend) and pytest added, and the probe script."""
-    pip_install(docs_python, "--quiet", "setuptools>=77", "pytest")
+    """The docs venv, with setuptools (the build backend) and pytest added (once per run), and
+    the probe script."""
+    once_per_run("docs-venv-probe", lambda _: pip_install(docs_python, "--quiet", "setuptools>=77", "pytest"))
     return type("Probe", (), {"python": docs_python, "script": TEMPLATE_ROOT / "tests" / "answer_probe.py"})
 
 
@@ -359,17 +367,14 @@ SAMPLE_ANSWERS = {
 }
 
 
-@pytest.mark.xdist_group("docs")
 @pytest.mark.parametrize("answers", SAMPLE_ANSWERS.values(), ids=SAMPLE_ANSWERS.keys())
 def test_accepted_answers_build_a_clean_repo_that_shows_them(cookies, docs_probe, tmp_path, answers):
     assert len(SAMPLE_ANSWERS["long text and line starts"]["package_name"]) == MAX_NAME_LENGTH
     for field, value in answers.items():
         assert not answer_error(field, value), answer_error(field, value)
-    result = cookies.bake(
-        extra_context={"github_org": "lab", **answers, "hpc_cluster": "none", "docs": "sphinx"}
+    repo = bake_in_process(
+        cookies, **{"github_org": "lab", **answers, "hpc_cluster": "none", "docs": "sphinx"}
     )
-    assert result.exception is None, result.exception
-    repo = result.project_path
     assert_repo_valid(repo)
     run("ruff", "check", "--no-cache", ".", cwd=repo)
     run("ruff", "format", "--check", "--no-cache", ".", cwd=repo)

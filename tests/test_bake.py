@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from lab_template.validation import SUPPORTED_PYTHONS
-from support import CHOICES, QUESTIONS, assert_repo_valid, run
+from support import CHOICES, QUESTIONS, assert_repo_valid, bake_in_process, run
 
 
 def test_default_bake_is_valid(default_repo):
@@ -56,9 +56,7 @@ def test_pyproject_follows_the_handbook(default_repo):
 
 @pytest.mark.parametrize("license_id", CHOICES["license"])
 def test_every_licence_bakes_its_real_text(cookies, license_id):
-    result = cookies.bake(extra_context={"license": license_id, "author_name": "Ada Lovelace"})
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, license=license_id, author_name="Ada Lovelace")
     assert_repo_valid(repo)
     text = (repo / "LICENSE").read_text()
     first_words = {
@@ -94,9 +92,7 @@ CHOICE_BAKES = [
     "answers", CHOICE_BAKES, ids=lambda answers: ",".join(f"{k}={v}" for k, v in answers.items())
 )
 def test_every_choice_bakes_a_clean_repo(cookies, answers):
-    result = cookies.bake(extra_context=answers)
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, **answers)
     assert_repo_valid(repo)
     run("ruff", "check", "--no-cache", ".", cwd=repo)
     run("ruff", "format", "--check", "--no-cache", ".", cwd=repo)

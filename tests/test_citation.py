@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from support import assert_repo_valid, copy_tree, make_venv, run
+from support import assert_repo_valid, bake_in_process, copy_tree, make_venv, run
 
 AWKWARD = {
     "project_name": 'GP "toolkit": #1',
@@ -49,9 +49,7 @@ def test_default_citation_is_valid_and_from_the_answers(default_repo, cffconvert
 
 
 def test_awkward_answers_give_a_valid_citation(cookies, cffconvert):
-    result = cookies.bake(extra_context=AWKWARD)
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, **AWKWARD)
     assert_repo_valid(repo)
     run(cffconvert, "--validate", cwd=repo)
     cff = citation(repo)

@@ -79,7 +79,7 @@ def frozen_template(tmp_path_factory):
 
 
 def bake_with_both_tools(template: Path, output_dir: Path, answers: dict) -> tuple[Path, Path]:
-    """Both bakes at once: each is a process of its own (~0.4 s for cookiecutter, ~0.6 s for copier).
+    """Both bakes at once, each a process of its own.
 
     Not in-process: copier-template-extensions patches Jinja's extension loading for the whole
     process, which breaks a later in-process cookiecutter bake.

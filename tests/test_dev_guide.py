@@ -19,7 +19,7 @@ from trove_classifiers import classifiers as known_classifiers
 
 from hook_repos import HOOK_REPOS
 from lab_template.validation import SUPPORTED_PYTHONS, default_python_min
-from support import QUESTIONS, copy_tree, git_commit_all, run
+from support import QUESTIONS, bake_in_process, copy_tree, git_commit_all, run
 
 # The repo-review checks each bake leaves out, with the reason its pyproject.toml gives.
 IGNORED = {
@@ -32,9 +32,9 @@ BAKES = {"default": {}, "no docs, no cluster": {"hpc_cluster": "none", "docs": "
 @pytest.fixture(scope="module", params=list(BAKES))
 def bake(request, cookies_session, tmp_path_factory):
     """A bake (.path) as its maintainer has it after the first release: committed and tagged."""
-    result = cookies_session.bake(extra_context=BAKES[request.param])
-    assert result.exception is None, result.exception
-    repo = copy_tree(result.project_path, tmp_path_factory.mktemp("guide") / "repo")
+    repo = copy_tree(
+        bake_in_process(cookies_session, **BAKES[request.param]), tmp_path_factory.mktemp("guide") / "repo"
+    )
     git_commit_all(repo, "Initial commit")
     run("git", "tag", "v0.1.0", cwd=repo)
     return SimpleNamespace(name=request.param, path=repo)
@@ -219,11 +219,8 @@ def test_default_python_min_follows_the_stated_policy():
 
 
 def test_every_python_classifier_is_known_to_pypi(cookies):
-    result = cookies.bake(extra_context={"python_min": SUPPORTED_PYTHONS[0]})
-    assert result.exception is None, result.exception
-    classifiers = tomllib.loads((result.project_path / "pyproject.toml").read_text())["project"][
-        "classifiers"
-    ]
+    repo = bake_in_process(cookies, python_min=SUPPORTED_PYTHONS[0])
+    classifiers = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["classifiers"]
     assert [c for c in classifiers if c not in known_classifiers] == []
     for version in SUPPORTED_PYTHONS:
         assert f"Programming Language :: Python :: {version}" in classifiers
@@ -239,9 +236,7 @@ TEXT_BAKES = [
 
 @pytest.mark.parametrize("answers", TEXT_BAKES, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items()))
 def test_markdown_and_spelling_hooks_pass_on_every_bake(cookies, answers):
-    result = cookies.bake(extra_context=answers)
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, **answers)
     markdown = [str(p.relative_to(repo)) for p in repo.rglob("*.md")]
     run("mdformat", "--check", *hooks(repo)["mdformat"]["args"], *markdown, cwd=repo)
     run("codespell", ".", cwd=repo)

@@ -10,11 +10,7 @@ import pytest
 import yaml
 
 from lab_template.extensions import READTHEDOCS_PYTHONS
-from support import copy_tree, mentions, run
-
-# Under pytest-xdist, one worker runs all of these (and test_answers.py's): the docs venv
-# (conftest.py) is made once.
-pytestmark = pytest.mark.xdist_group("docs")
+from support import bake_in_process, copy_tree, mentions, once_per_run, run
 
 # Output of the example notebook's only code cell, zscore([1.0, 2.0, 3.0, 4.0]): found in the
 # HTML only if the notebook was executed during the build (it is stored without outputs).
@@ -22,20 +18,21 @@ NOTEBOOK_OUTPUT = "array([-1.34164079, -0.4472136 ,  0.4472136 ,  1.34164079])"
 
 
 @pytest.fixture(scope="session", params=["lumi", "none"], ids=lambda cluster: f"hpc_cluster={cluster}")
-def built_docs(request, default_repo, cookies_session, docs_python, tmp_path_factory):
-    """The docs built with the command CI runs, with and without the HPC guide."""
-    if request.param == "lumi":  # the default answer
-        baked = default_repo
-    else:
-        result = cookies_session.bake(extra_context={"hpc_cluster": request.param})
-        assert result.exception is None, result.exception
-        baked = result.project_path
-    # The build writes into docs/ (the notebook copy, autosummary pages): work on a copy.
-    repo = copy_tree(baked, tmp_path_factory.mktemp("docs") / baked.name)
-    html = repo / "docs" / "_build" / "html"
-    sphinx_build = docs_python.parent / "sphinx-build"
-    run(sphinx_build, "-W", "--keep-going", "-b", "html", "docs", html, cwd=repo)
-    return SimpleNamespace(cluster=request.param, repo=repo, html=html)
+def built_docs(request, default_repo, cookies_session, docs_python):
+    """The docs built with the command CI runs, with and without the HPC guide (once per run)."""
+
+    def build(folder):
+        if request.param == "lumi":  # the default answer
+            baked = default_repo
+        else:
+            baked = bake_in_process(cookies_session, hpc_cluster=request.param)
+        # The build writes into docs/ (the notebook copy, autosummary pages): work on a copy.
+        repo = copy_tree(baked, folder / baked.name)
+        sphinx_build = docs_python.parent / "sphinx-build"
+        run(sphinx_build, "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html", cwd=repo)
+
+    repo = once_per_run(f"docs-{request.param}", build) / default_repo.name
+    return SimpleNamespace(cluster=request.param, repo=repo, html=repo / "docs" / "_build" / "html")
 
 
 def test_docs_execute_the_example_notebook(built_docs):
@@ -98,9 +95,7 @@ def test_readthedocs_config_is_valid_and_uses_the_newest_python(default_repo):
 
 
 def test_docs_none_leaves_no_docs_behind(cookies):
-    result = cookies.bake(extra_context={"docs": "none"})
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, docs="none")
     for path in ["docs", ".readthedocs.yaml", ".github/workflows/docs.yml"]:
         assert not (repo / path).exists(), path
     assert (repo / "CHANGELOG.md").is_file()

@@ -22,7 +22,7 @@ from cookiecutter.main import cookiecutter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from support import TEMPLATE_ROOT, assert_repo_valid, run
+from support import TEMPLATE_ROOT, assert_repo_valid, bake_in_process, run
 
 AWKWARD_ANSWERS = {
     "double quotes": {
@@ -89,9 +89,7 @@ def wheel_metadata(wheel) -> email.message.EmailMessage:
 
 @pytest.mark.parametrize("answers", AWKWARD_ANSWERS.values(), ids=AWKWARD_ANSWERS.keys())
 def test_awkward_answers_build_with_the_text_intact(cookies, tmp_path, answers):
-    result = cookies.bake(extra_context={**answers, "github_org": "lab"})
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, **answers, github_org="lab")
     assert_repo_valid(repo)
 
     run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path, repo)

@@ -32,7 +32,7 @@ def test_repo_name_defaults_to_the_package_name(default_repo):
 
 
 def test_an_interactive_run_stops_at_the_first_bad_answer(tmp_path):
-    # The second question gets a keyword; had cookiecutter gone on, it would ask 12 more.
+    # The second question gets a keyword; had cookiecutter gone on, it would ask the rest.
     typed = "My Project\nclass\n" + "\n" * 20
     result = subprocess.run(
         [sys.executable, "-m", "cookiecutter", "--output-dir", tmp_path / "out", TEMPLATE_ROOT],

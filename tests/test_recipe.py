@@ -14,7 +14,7 @@ import tomllib
 import pytest
 import yaml
 
-from support import copy_tree, git_commit_all, render_conda_recipe, run
+from support import bake_in_process, copy_tree, git_commit_all, render_conda_recipe, run
 
 # Answers unlike the defaults: a Python above conda-forge's minimum, a dotted mixed-case
 # distribution name, free text that YAML and Jinja would misread, two maintainers.
@@ -93,9 +93,9 @@ def sha256_of(path) -> str:
 @pytest.fixture(scope="module")
 def unusual_release(cookies_session, tmp_path_factory):
     """A repo baked with UNUSUAL_ANSWERS, tagged v0.1.0 and built by the release script."""
-    result = cookies_session.bake(extra_context=UNUSUAL_ANSWERS)
-    assert result.exception is None, result.exception
-    repo = copy_tree(result.project_path, tmp_path_factory.mktemp("unusual") / "repo")
+    repo = copy_tree(
+        bake_in_process(cookies_session, **UNUSUAL_ANSWERS), tmp_path_factory.mktemp("unusual") / "repo"
+    )
     git_commit_all(repo, "Initial commit")
     run("git", "tag", "v0.1.0", cwd=repo)
     run(sys.executable, "tools/release_check.py", "build", cwd=repo)
@@ -138,9 +138,7 @@ def test_recipe_has_what_conda_forge_asks_for(default_repo):
 
 @pytest.mark.parametrize("answers", [{}, UNUSUAL_ANSWERS], ids=["defaults", "unusual"])
 def test_recipe_says_what_pyproject_says(cookies, answers):
-    result = cookies.bake(extra_context=answers)
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, **answers)
     pyproject = tomllib.loads((repo / "pyproject.toml").read_text())
     project, urls = pyproject["project"], pyproject["project"]["urls"]
     recipe = rendered(recipe_text(repo))
@@ -166,9 +164,7 @@ def test_recipe_says_what_pyproject_says(cookies, answers):
 
 
 def test_recipe_sets_python_min_only_above_conda_forges(cookies, unusual_release):
-    result = cookies.bake(extra_context={"python_min": "3.10"})
-    assert result.exception is None, result.exception
-    assert "set python_min" not in recipe_text(result.project_path)
+    assert "set python_min" not in recipe_text(bake_in_process(cookies, python_min="3.10"))
     text = recipe_text(unusual_release)
     assert text.count('{% set python_min = "3.12" %}\n') == 1
     recipe = rendered(text)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from rattler_build import Stage0Recipe, VariantConfig
 
-from support import assert_repo_valid, copy_tree, git_commit_all, render_conda_recipe, run
+from support import assert_repo_valid, bake_in_process, copy_tree, git_commit_all, render_conda_recipe, run
 from test_recipe import UNUSUAL_ANSWERS
 
 SCHEMA = Path(__file__).parent / "data" / "recipe-v1.schema.json"
@@ -30,9 +30,7 @@ def both_formats(request, cookies_session):
     """The same answers baked with each recipe format: (meta.yaml repo, recipe.yaml repo)."""
     repos = []
     for recipe in ("meta.yaml", "recipe.yaml"):
-        result = cookies_session.bake(extra_context={**ANSWERS[request.param], "conda_recipe": recipe})
-        assert result.exception is None, result.exception
-        repos.append(result.project_path)
+        repos.append(bake_in_process(cookies_session, **ANSWERS[request.param], conda_recipe=recipe))
     return tuple(repos)
 
 
@@ -103,9 +101,9 @@ def test_v1_recipe_sets_python_min_only_above_conda_forges(both_formats):
 
 
 def test_update_recipe_writes_the_v1_version_and_sha256(cookies, tmp_path):
-    result = cookies.bake(extra_context={**UNUSUAL_ANSWERS, "conda_recipe": "recipe.yaml"})
-    assert result.exception is None, result.exception
-    repo = copy_tree(result.project_path, tmp_path / "repo")
+    repo = copy_tree(
+        bake_in_process(cookies, **UNUSUAL_ANSWERS, conda_recipe="recipe.yaml"), tmp_path / "repo"
+    )
     git_commit_all(repo, "Initial commit")
     run("git", "tag", "v0.2.0", cwd=repo)
     run(sys.executable, "tools/release_check.py", "build", cwd=repo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shlex
@@ -18,10 +19,11 @@ from support import (
     QUESTIONS,
     TEMPLATE_ROOT,
     assert_repo_valid,
-    bake_cookiecutter,
+    bake_in_process,
     git_commit_all,
     make_venv,
     mentions,
+    once_per_run,
     run,
 )
 
@@ -33,16 +35,16 @@ HANDBOOK_SQUEUE_FORMAT = "%.18i %.9P %.8j %.8u %.8T %.10M %.20S %.9l %.6D %R %.1
 
 
 @pytest.fixture(scope="module")
-def baked(tmp_path_factory):
-    """bake(choice): the default repo with that hpc_cluster, baked once per module."""
+def baked(cookies_session):
+    """baked(choice): the default repo with that hpc_cluster, baked once per module."""
     repos = {}
 
-    def bake(choice):
+    def baked(choice):
         if choice not in repos:
-            repos[choice] = bake_cookiecutter(tmp_path_factory.mktemp(choice), hpc_cluster=choice)
+            repos[choice] = bake_in_process(cookies_session, hpc_cluster=choice)
         return repos[choice]
 
-    return bake
+    return baked
 
 
 def sbatch_directives(script_text: str) -> dict[str, str]:
@@ -207,8 +209,9 @@ def slurm_needs():
 
 
 @pytest.fixture(scope="session")
-def slurm(tmp_path_factory):
-    """One SLURM with slurmdbd serving every cluster's scripts, started once per test run.
+def slurm():
+    """One SLURM with slurmdbd serving every cluster's scripts, started once per test run, by
+    the first test that needs it (conftest.py stops it when every worker is done).
 
     Started early: its scheduler takes a few seconds to make its first pass. On a machine
     without what it needs, the tests skip with what to install, except in CI (``CI`` set),
@@ -221,42 +224,46 @@ def slurm(tmp_path_factory):
             pytest.fail(reason)
         pytest.skip(reason)
     partitions, gpu_types, name = slurm_needs()
-    cluster = SlurmCluster(
-        tmp_path_factory.mktemp("slurm"), partitions, gpu_types, [QUESTIONS["slurm_account"]], name=name
-    )
-    with contextlib.suppress(SlurmError):
-        cluster.start()
-    yield cluster
-    cluster.stop()
+    arguments = (partitions, gpu_types, [QUESTIONS["slurm_account"]])
+
+    def start(root):
+        with contextlib.suppress(SlurmError):  # attach() hands the error to each test
+            SlurmCluster(root, *arguments, name=name).start()
+
+    return SlurmCluster.attach(once_per_run("slurm", start), *arguments, name=name)
 
 
 @pytest.fixture(scope="session")
-def cloned_repo(released_repo, tmp_path_factory):
-    """A clone of the released default repo, its wheel installed in .venv as the README says."""
-    repo = tmp_path_factory.mktemp("cluster") / released_repo.name
-    run("git", "clone", "--quiet", released_repo, repo)
-    (wheel,) = (released_repo / "dist").glob("*.whl")
-    make_venv(repo / ".venv", wheel)
-    return repo
+def cloned_repo(released_repo):
+    """A clone of the released default repo, its wheel installed in .venv as the README says
+    (once per run: the SLURM jobs of every worker write their logs into it)."""
+
+    def clone(folder):
+        run("git", "clone", "--quiet", released_repo, folder / released_repo.name)
+        (wheel,) = (released_repo / "dist").glob("*.whl")
+        make_venv(folder / released_repo.name / ".venv", wheel)
+
+    return once_per_run("slurm-repo", clone) / released_repo.name
 
 
 @pytest.fixture(scope="session")
-def cluster_repo(cloned_repo, tmp_path_factory):
-    """repo(choice): a fresh clone of a committed, tagged bake for that cluster.
+def cluster_repo(cloned_repo, cookies_session):
+    """repo(choice): a fresh clone of a committed, tagged bake for that cluster (once per run).
 
     The default cluster's is cloned_repo. The others use its venv, through VENV as their
     README says (the package is the same; one venv fewer to install per cluster).
     """
-    repos = {DEFAULT_CLUSTER: cloned_repo}
+
+    def clone(choice, folder):
+        baked = bake_in_process(cookies_session, hpc_cluster=choice)
+        git_commit_all(baked, "Initial commit")
+        run("git", "tag", "v0.1.0", cwd=baked)
+        run("git", "clone", "--quiet", baked, folder / PACKAGE)
 
     def repo(choice):
-        if choice not in repos:
-            baked = bake_cookiecutter(tmp_path_factory.mktemp(f"bake-{choice}"), hpc_cluster=choice)
-            git_commit_all(baked, "Initial commit")
-            run("git", "tag", "v0.1.0", cwd=baked)
-            repos[choice] = tmp_path_factory.mktemp(f"clone-{choice}") / baked.name
-            run("git", "clone", "--quiet", baked, repos[choice])
-        return repos[choice]
+        if choice == DEFAULT_CLUSTER:
+            return cloned_repo
+        return once_per_run(f"slurm-repo-{choice}", lambda folder: clone(choice, folder)) / PACKAGE
 
     return repo
 
@@ -313,34 +320,40 @@ def assert_granted_what_the_table_says(row: dict[str, str], choice: str) -> None
 @pytest.fixture(scope="session")
 def readme_jobs(slurm, cluster_repo, cloned_repo):
     """{cluster: {"run": id, "array": id, "cpu": id}}: the README's sbatch commands in each
-    cluster's repo, exactly as written, all submitted at once: slurmdbd takes a few seconds
-    to record a job, which the tests then wait for only once."""
-    jobs = {}
-    for choice in HPC_CLUSTERS:
-        settings = CLUSTERS[choice]
-        commands = {
-            "run": (f"# arguments go to python -m {PACKAGE}", ["sbatch", "slurm/run_job.sh", "--seed", "3"]),
-            "array": ("# one job per seed in its SEEDS", ["sbatch", "slurm/array_job.sh"]),
-            "cpu": (
-                "# CPU only",
-                [
-                    "sbatch",
-                    f"--partition={settings['cpu_partition']}",
-                    settings["no_gpu"],
-                    "slurm/run_job.sh",
-                ],
-            ),
-        }
-        repo = cluster_repo(choice)
-        jobs[choice] = {}
-        for kind, (comment, expected) in commands.items():
-            command = readme_line(repo, comment)
-            assert command == expected
-            jobs[choice][kind] = submit(slurm, repo, *command[1:], env=venv_env(choice, cloned_repo))
-    return jobs
+    cluster's repo, exactly as written, all submitted at once (once per run): slurmdbd takes
+    a few seconds to record a job, which the tests then wait for only once."""
+
+    def submit_all(folder):
+        jobs = {}
+        for choice in HPC_CLUSTERS:
+            settings = CLUSTERS[choice]
+            commands = {
+                "run": (
+                    f"# arguments go to python -m {PACKAGE}",
+                    ["sbatch", "slurm/run_job.sh", "--seed", "3"],
+                ),
+                "array": ("# one job per seed in its SEEDS", ["sbatch", "slurm/array_job.sh"]),
+                "cpu": (
+                    "# CPU only",
+                    [
+                        "sbatch",
+                        f"--partition={settings['cpu_partition']}",
+                        settings["no_gpu"],
+                        "slurm/run_job.sh",
+                    ],
+                ),
+            }
+            repo = cluster_repo(choice)
+            jobs[choice] = {}
+            for kind, (comment, expected) in commands.items():
+                command = readme_line(repo, comment)
+                assert command == expected
+                jobs[choice][kind] = submit(slurm, repo, *command[1:], env=venv_env(choice, cloned_repo))
+        (folder / "jobs.json").write_text(json.dumps(jobs))
+
+    return json.loads((once_per_run("slurm-readme-jobs", submit_all) / "jobs.json").read_text())
 
 
-@pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
 def test_run_job_completes_with_a_gpu_and_logs_the_output(
     slurm, readme_jobs, cluster_repo, cloned_repo, choice
@@ -362,7 +375,6 @@ def test_run_job_completes_with_a_gpu_and_logs_the_output(
     assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
 
 
-@pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
 def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, readme_jobs, cluster_repo, choice):
     repo = cluster_repo(choice)
@@ -381,7 +393,6 @@ def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, readme_jobs, 
         assert f"seed {seed}: largest |z| of 1000 draws = " in log
 
 
-@pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
 def test_interactive_session_runs_the_package_from_the_venv(
     slurm, cluster_repo, cloned_repo, choice, tmp_path
@@ -413,7 +424,6 @@ def test_interactive_session_runs_the_package_from_the_venv(
     )
 
 
-@pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize(
     ("choice", "impossible"),
     [("puhti", "--gres=gpu:v100:9"), ("mahti", "--gres=gpu:h100:1"), ("lumi", "--gpus-per-node=99")],
@@ -425,7 +435,6 @@ def test_a_gpu_request_the_node_cannot_grant_is_refused(slurm, cluster_repo, cho
     assert "Requested node configuration is not available" in result.stderr, result.stderr
 
 
-@pytest.mark.xdist_group("slurm")
 def test_an_account_slurm_does_not_know_is_refused(slurm, cloned_repo):
     """So that the account tests cannot pass by SLURM taking any account."""
     result = slurm.command("sbatch", "--account=project_0", "slurm/run_job.sh", cwd=cloned_repo)
@@ -433,7 +442,6 @@ def test_an_account_slurm_does_not_know_is_refused(slurm, cloned_repo):
     assert "Invalid account" in result.stderr
 
 
-@pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize("choice", ["turso", DEFAULT_CLUSTER])
 def test_the_readme_monitoring_commands_show_the_job(slurm, cluster_repo, cloned_repo, choice):
     """squeue (the handbook's format) from inside a session, then seff and sacct after it."""
@@ -468,7 +476,6 @@ def test_the_readme_monitoring_commands_show_the_job(slurm, cluster_repo, cloned
     assert f"Cores per node: {settings['cpus_per_gpu']}\n" in seff
 
 
-@pytest.mark.xdist_group("slurm")
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
 def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, readme_jobs, choice):
     (job, *_) = slurm.accounting(readme_jobs[choice]["cpu"], *on_cluster(choice))
@@ -477,7 +484,6 @@ def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, readme_job
     assert "gres/gpu" not in job["AllocTRES"]
 
 
-@pytest.mark.xdist_group("slurm")
 def test_without_the_log_folder_the_job_fails_and_logs_nothing(slurm, cloned_repo, tmp_path):
     """Why slurm_log/ ships with the repo: SLURM does not make it, and says so only in slurmd.log."""
     repo = tmp_path / "repo"
@@ -492,7 +498,6 @@ def test_without_the_log_folder_the_job_fails_and_logs_nothing(slurm, cloned_rep
     assert f"Could not open stdout file {repo}/slurm_log/{PACKAGE}_{job_id}.out" in slurmd_log
 
 
-@pytest.mark.xdist_group("slurm")  # with the other users of cloned_repo
 def test_the_log_folder_is_in_every_clone(cloned_repo):
     assert (cloned_repo / "slurm_log").is_dir()
     tracked = run("git", "ls-files", "slurm_log", cwd=cloned_repo).stdout.split()

@@ -23,7 +23,7 @@ import pytest
 
 from hook_repos import local_hook_repos
 from package_index import PASSWORD, USER, package_index
-from support import bake_cookiecutter, git_commit_all, run
+from support import bake_cookiecutter, git_commit_all, run, run_dir
 from workflow_runner import run_workflow, stand_ins
 
 ANSWER_SETS = {
@@ -48,18 +48,15 @@ def origin(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def hooks_env(origin, tmp_path_factory, worker_id):
+def hooks_env(origin, tmp_path_factory):
     """The environment that runs the repo's pre-commit hooks offline.
 
     pre-commit's cache is this test run's, shared by the xdist workers (pre-commit locks it),
     so each hook's environment is installed once; outside the user's own cache, which would
     otherwise keep the stand-ins under the real URLs.
     """
-    run_temp = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        run_temp = run_temp.parent
     return {
-        "PRE_COMMIT_HOME": str(run_temp / "pre-commit-home"),
+        "PRE_COMMIT_HOME": str(run_dir() / "pre-commit-home"),
         **local_hook_repos(origin / ".pre-commit-config.yaml", tmp_path_factory.mktemp("hook-repos")),
     }
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from lab_template.validation import SUPPORTED_PYTHONS
-from support import CHOICES, TEMPLATE_ROOT, copy_tree, git_commit_all, run
+from support import CHOICES, TEMPLATE_ROOT, bake_in_process, copy_tree, git_commit_all, run
 
 # `uses: owner/repo[/path]@<full commit SHA> # v<version>`: a tag can be moved, a commit cannot.
 PINNED_USES = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+(?:\.\d+)*)$")
@@ -50,9 +50,7 @@ def action_of(step: dict) -> str | None:
 @pytest.fixture(scope="module", params=CHOICES["docs"])
 def any_repo(request, cookies_session):
     """A baked repo for each docs answer: the set of workflow files depends on it."""
-    result = cookies_session.bake(extra_context={"docs": request.param})
-    assert result.exception is None, result.exception
-    return result.project_path
+    return bake_in_process(cookies_session, docs=request.param)
 
 
 @pytest.fixture(scope="module")
@@ -210,9 +208,7 @@ def test_release_workflow_runs_the_release_script_and_uploads_its_output(release
 
 @pytest.mark.parametrize("python_min", ["3.10", "3.13", "3.14"])
 def test_matrices_run_the_supported_pythons(cookies, python_min):
-    result = cookies.bake(extra_context={"python_min": python_min})
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, python_min=python_min)
     workflows = repo / ".github" / "workflows"
     # The versions that the package's classifiers promise.
     classifiers = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["classifiers"]
@@ -235,9 +231,7 @@ def test_release_checks_pass_on_the_released_repo(released_repo, wheel_python):
 
 def test_a_dry_run_builds_a_version_that_an_index_accepts(cookies, tmp_path):
     """From a commit after the last tag, with the build job's environment: no local "+g..." part."""
-    result = cookies.bake(extra_context={"distribution_name": "Gp.Tool_kit"})
-    assert result.exception is None, result.exception
-    repo = result.project_path
+    repo = bake_in_process(cookies, distribution_name="Gp.Tool_kit")
     git_commit_all(repo, "Initial commit")
     run("git", "tag", "v0.1.0", cwd=repo)
     (repo / "NEWS.md").write_text("Work after the release.\n")
