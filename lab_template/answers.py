@@ -1,8 +1,8 @@
 """Copier's answers file for a repo that cookiecutter baked, so `copier update` can take it over.
 
 copier needs three things from it: where the template is (``_src_path``), which version of
-it made the repo (``_commit``), and the answers. Standard library and PyYAML only (both are
-there wherever cookiecutter runs).
+it made the repo (``_commit``), and the answers, as copier would record them. Standard library,
+PyYAML and Jinja only (all there wherever cookiecutter runs).
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import jinja2
 import yaml
+
+from lab_template.write_copier_yml import COPIER_ONLY
 
 ANSWERS_FILE = ".copier-answers.yml"
 HEADER = "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
@@ -34,8 +37,23 @@ def template_source(template: str, template_root: str) -> str:
     return template if template.startswith(_REMOTE_PREFIXES) else template_root
 
 
+def asked_by_copier(answers: dict) -> dict:
+    """The answers that copier would record: not those whose question's `when` is false."""
+    environment = jinja2.Environment()
+    return {
+        name: value
+        for name, value in answers.items()
+        if _true(environment.from_string(COPIER_ONLY.get(name, {}).get("when", "true")).render(answers))
+    }
+
+
+def _true(rendered: str) -> bool:
+    """A rendered `when`, read as copier reads it."""
+    return rendered.strip().lower() not in {"", "0", "n", "no", "f", "false", "off", "~", "null", "none"}
+
+
 def write_answers_file(project_dir: Path, context: dict, template_root: str) -> None:
-    answers = {key: value for key, value in context.items() if not key.startswith("_")}
+    answers = asked_by_copier({key: value for key, value in context.items() if not key.startswith("_")})
     answers["_src_path"] = template_source(context["_template"], template_root)
     if commit := template_version(template_root):
         answers["_commit"] = commit

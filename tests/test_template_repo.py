@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 import sys
 
-from lab_template.validation import RULES
-from support import QUESTIONS, TEMPLATE_ROOT, run
+import pytest
+
+from lab_template import clusters, license_texts
+from lab_template.validation import CHOICES as RULE_CHOICES
+from lab_template.validation import RULES, answer_error
+from support import CHOICES, QUESTIONS, TEMPLATE_ROOT, run
 
 TEST_COMMAND = "python -m pip install -r requirements-test.txt && python -m pytest"
 
@@ -30,6 +34,30 @@ def test_the_template_code_passes_ruff():
 def test_every_question_has_a_validation_rule():
     # copier.yml calls answer_error(question, answer) for every question.
     assert list(RULES) == list(QUESTIONS)
+
+
+def test_the_rules_take_their_choices_from_cookiecutter_json():
+    assert {name: list(choices) for name, choices in RULE_CHOICES.items()} == CHOICES
+    for name, choices in CHOICES.items():
+        assert all(answer_error(name, choice) == "" for choice in choices)
+        assert answer_error(name, "not-a-choice").startswith(f"{name}: must be one of {', '.join(choices)}")
+
+
+def test_the_cluster_table_has_every_cluster_choice_and_no_other():
+    """A cluster is its entry in clusters.py plus its choice, before 'none' (no HPC files)."""
+    assert CHOICES["hpc_cluster"][-1] == "none"
+    assert CHOICES["hpc_cluster"][:-1] == list(clusters.CLUSTERS)
+
+
+def test_a_cluster_the_table_does_not_have_is_an_error_not_a_blank():
+    with pytest.raises(ValueError, match=r"no cluster 'none' in lab_template/clusters\.py"):
+        clusters.cluster("none")
+
+
+def test_every_licence_choice_has_its_text_and_every_text_is_a_choice():
+    assert sorted(CHOICES["license"]) == license_texts.available()
+    with pytest.raises(ValueError, match=r"add lab_template/licenses/WTFPL\.txt"):
+        license_texts.license_text("WTFPL", "2026", "Ada Lovelace")
 
 
 def test_changelog_says_what_each_entry_brings_and_whether_it_needs_a_hand():

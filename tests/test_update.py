@@ -86,7 +86,6 @@ def release_code_and_questions(template: Path) -> None:
     edit(
         code / "validation.py", 'r"[A-Za-z0-9_.-]+", re.ASCII', 'r"[A-Za-z0-9_.:-]+", re.ASCII'
     )  # a rule: ':' allowed
-    edit(code / "validation.py", '"roihu", "none")', '"roihu", "aurora", "none")')
     edit(
         code / "validation.py",
         '    "docs": check_docs,\n',
