@@ -108,8 +108,10 @@ def release_removal_and_rename(template: Path) -> None:
     validation = template / "lab_template" / "validation.py"
     edit(validation, '    "funding": check_description,\n', "")
     edit(validation, '"slurm_account"', '"hpc_account"')
+    write_copier_yml = template / "lab_template" / "write_copier_yml.py"
+    edit(write_copier_yml, '    "slurm_account": {"when"', '    "hpc_account": {"when"')  # COPIER_ONLY
     edit(
-        template / "lab_template" / "write_copier_yml.py",
+        write_copier_yml,
         "MIGRATIONS: list[dict] = []",
         'MIGRATIONS: list[dict] = [{"version": "v1.2.0", "when": "{{ _stage == \'before\' }}", "command": '
         '["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/migrate.py", '
