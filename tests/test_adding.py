@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lab_template.clusters import CLUSTERS
 from support import TEMPLATE_ROOT, assert_repo_valid, bake_cookiecutter, bake_copier, git_commit_all, run
 from test_copier import make_template_repo
 
@@ -81,7 +82,9 @@ def add_cluster_entry(template: Path) -> None:
     clusters = template / "lab_template" / "clusters.py"
     text = clusters.read_text(encoding="utf-8")
     assert text.count("\nCLUSTERS: dict[str, dict[str, str]] = {\n") == 1
-    settings = "".join(f"        {key!r}: {value!r},\n" for key, value in NEW_CLUSTER_SETTINGS.items())
+    # Every key the table's entries have (the first one's values for a key added after this test).
+    keys = {key: NEW_CLUSTER_SETTINGS.get(key, value) for key, value in next(iter(CLUSTERS.values())).items()}
+    settings = "".join(f"        {key!r}: {value!r},\n" for key, value in keys.items())
     entry = f'    "{NEW_CLUSTER}": {{\n{settings}    }},\n'.replace("'", '"')
     start = text.index("\nCLUSTERS: dict")
     end = text.index("\n}\n", start) + 1  # the table's closing brace
@@ -149,7 +152,7 @@ def test_both_tools_bake_the_new_cluster_and_licence(tool, template_with_a_new_c
     assert licence.startswith("BSD Zero Clause License\n\nCopyright (c) 20")
     assert licence.endswith(NEW_LICENCE_TEXT.split("[fullname]\n", 1)[1])
     assert "Ada Lovelace\n" in licence and "[year]" not in licence
-    assert 'license = "0BSD"' in (repo / "pyproject.toml").read_text()
+    assert f'license = "{NEW_LICENCE}"' in (repo / "pyproject.toml").read_text()
     run_job = (repo / "slurm" / "run_job.sh").read_text()
     assert "#SBATCH --partition=gpu-kaivos\n" in run_job
     assert "#SBATCH --gres=gpu:1\n" in run_job and "#SBATCH --mem=64G\n" in run_job
@@ -185,16 +188,13 @@ def test_a_choice_without_its_table_entry_stops_the_bake_with_the_reason(tmp_pat
     add_choice(template, "hpc_cluster", NEW_CLUSTER)
     run(*regenerate_command(), cwd=template)
     git_commit_all(template, "A cluster among the choices only")
-    for tool, command in {
-        "cookiecutter": [sys.executable, "-m", "cookiecutter", "--no-input", "-o", tmp_path / "cc", template],
-        "copier": ["copier", "copy", "--trust", "--defaults", "--vcs-ref=HEAD", template, tmp_path / "cp"],
-    }.items():
-        option = (
-            f"hpc_cluster={NEW_CLUSTER}" if tool == "cookiecutter" else f"--data=hpc_cluster={NEW_CLUSTER}"
-        )
-        result = run(*command, option, cwd=tmp_path, check=False)
+    bakes = {
+        "cookiecutter": [sys.executable, "-m", "cookiecutter", "--no-input", "-o", tmp_path / "cc", template,
+                         f"hpc_cluster={NEW_CLUSTER}"],
+        "copier": ["copier", "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data=hpc_cluster={NEW_CLUSTER}",
+                   template, tmp_path / "cp"],
+    }  # fmt: skip
+    for tool, command in bakes.items():
+        result = run(*command, cwd=tmp_path, check=False)
         assert result.returncode != 0, tool
-        assert f"no cluster '{NEW_CLUSTER}' in lab_template/clusters.py" in result.stderr, (
-            tool,
-            result.stderr,
-        )
+        assert f"no cluster '{NEW_CLUSTER}' in lab_template/clusters.py" in result.stderr, tool
