@@ -40,11 +40,12 @@ def template_source(template: str, template_root: str) -> str:
 def asked_by_copier(answers: dict) -> dict:
     """The answers that copier would record: not those whose question's `when` is false."""
     environment = jinja2.Environment()
-    return {
-        name: value
-        for name, value in answers.items()
-        if _true(environment.from_string(COPIER_ONLY.get(name, {}).get("when", "true")).render(answers))
+    skipped = {
+        name
+        for name, keys in COPIER_ONLY.items()
+        if "when" in keys and not _true(environment.from_string(keys["when"]).render(answers))
     }
+    return {name: value for name, value in answers.items() if name not in skipped}
 
 
 def _true(rendered: str) -> bool:
