@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 from lab_template import clusters, license_texts
 from lab_template.validation import CHOICES as RULE_CHOICES
 from lab_template.validation import RULES, answer_error
+from lab_template.write_copier_yml import COPIER_ONLY, copier_questions
 from support import CHOICES, QUESTIONS, TEMPLATE_ROOT, run
 
 TEST_COMMAND = "python -m pip install -r requirements-test.txt && python -m pytest"
@@ -34,6 +36,22 @@ def test_the_template_code_passes_ruff():
 def test_every_question_has_a_validation_rule():
     # copier.yml calls answer_error(question, answer) for every question.
     assert list(RULES) == list(QUESTIONS)
+
+
+def test_copier_only_keys_are_merged_into_questions_cookiecutter_json_asks():
+    cookiecutter = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+    questions = copier_questions(cookiecutter)
+    assert COPIER_ONLY and all(questions[name].items() >= keys.items() for name, keys in COPIER_ONLY.items())
+    # A renamed or removed question must take its copier keys along, or generation stops.
+    name = next(iter(COPIER_ONLY))
+    with pytest.raises(SystemExit, match=f"COPIER_ONLY names what cookiecutter.json does not ask: {name}"):
+        copier_questions({key: value for key, value in cookiecutter.items() if key != name})
+
+
+def test_every_question_has_a_prompt():
+    """Both tools ask with it (copier's `help`), rather than with the bare name."""
+    prompts = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())["__prompts__"]
+    assert list(prompts) == list(QUESTIONS)
 
 
 def test_the_rules_take_their_choices_from_cookiecutter_json():
