@@ -1,15 +1,21 @@
 """Time the template on this machine: bakes with both tools, an update, and a round trip.
 
     python benchmarks/bench.py [--runs 5] [--round-trip-runs 3]
+    python benchmarks/bench.py --compare /path/to/scientific-python/cookie [--pairs 9]
 
-Prints a Markdown table of wall-clock seconds (median, min, max). Everything happens in
+Prints a dated Markdown table of wall-clock seconds (median, min, max). Everything happens in
 temporary folders; nothing is written into this repository. The update is timed on a clone
 of the last commit (tagged v1 there, plus a v2 that adds one file), the bakes on the working tree.
+
+With --compare, each tool bakes this template (A) and the other one (B, with its
+``backend=setuptools``) side by side, alternating A B A B, so that both see the same load; the
+table gives each side's median and the median of the per-pair ratios A/B.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import platform
 import statistics
@@ -100,11 +106,80 @@ def measure(
     return seconds
 
 
+# The other template's answers that have no default (scientific-python/cookie asks for them).
+COMPARE_ANSWERS = {
+    "project_name": "package",
+    "org": "org",
+    "full_name": "My Name",
+    "email": "me@email.com",
+    "license": "BSD",
+    "backend": "setuptools",
+    "docs": "sphinx",
+    "vcs": "true",
+}
+
+
+def bake_cookiecutter_of(template: Path, answers: dict[str, str]) -> Callable[[Path], object]:
+    extra = [f"{key}={value}" for key, value in answers.items()]
+    return lambda workdir: run(
+        sys.executable, "-m", "cookiecutter", "--no-input", "-o", workdir, template, *extra
+    )
+
+
+def bake_copier_of(template: Path, answers: dict[str, str]) -> Callable[[Path], object]:
+    data = [f"--data={key}={value}" for key, value in answers.items()]
+    copier = [sys.executable, "-m", "copier", "copy", "--defaults", "--trust", "--quiet", "--vcs-ref=HEAD"]
+    return lambda workdir: run(*copier, *data, template, workdir / "project")
+
+
+def side_by_side(step_a: Callable[[Path], object], step_b: Callable[[Path], object], pairs: int):
+    """Seconds of A and of B, run alternately (A B A B ...) after one untimed run of each."""
+    measure(step_a, 1), measure(step_b, 1)  # warm the disk cache and Python's bytecode
+    seconds_a, seconds_b = [], []
+    for _ in range(pairs):
+        seconds_a += measure(step_a, 1)
+        seconds_b += measure(step_b, 1)
+    return seconds_a, seconds_b
+
+
+def compare(other: Path, pairs: int) -> None:
+    rows = [
+        (
+            "`cookiecutter --no-input`",
+            bake_cookiecutter_of(TEMPLATE_ROOT, {}),
+            bake_cookiecutter_of(other, {"backend": "setuptools"}),
+        ),
+        (
+            "`copier copy --defaults --trust --vcs-ref=HEAD`",
+            bake_copier_of(TEMPLATE_ROOT, {}),
+            bake_copier_of(other, COMPARE_ANSWERS),
+        ),
+    ]
+    print(f"Side by side with {other.name} (B, backend=setuptools), {pairs} alternating pairs\n")
+    print("| Bake | Pairs | A: this template, median (s) | B: median (s) | Median of A/B |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, step_a, step_b in rows:
+        seconds_a, seconds_b = side_by_side(step_a, step_b, pairs)
+        ratio = statistics.median(a / b for a, b in zip(seconds_a, seconds_b, strict=True))
+        median_a, median_b = statistics.median(seconds_a), statistics.median(seconds_b)
+        print(f"| {name} | {pairs} | {median_a:.3f} | {median_b:.3f} | {ratio:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each bake (default: 5)")
     parser.add_argument("--round-trip-runs", type=int, default=3, help="runs of the round trip (default: 3)")
+    parser.add_argument("--compare", type=Path, help="another template's checkout: bake both side by side")
+    parser.add_argument("--pairs", type=int, default=9, help="alternating pairs with --compare (default: 9)")
     args = parser.parse_args()
+
+    print(
+        f"{datetime.date.today().isoformat()}, {platform.node()}: Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, cookiecutter {version('cookiecutter')}, copier {version('copier')}\n"
+    )
+    if args.compare:
+        compare(args.compare.resolve(), args.pairs)
+        return
 
     steps = [
         ("`cookiecutter --no-input` bake", bake_cookiecutter, args.runs, None),
@@ -117,10 +192,6 @@ def main() -> None:
         ),
         ("Bake, build, install in a fresh venv, `pytest --pyargs`", round_trip, args.round_trip_runs, None),
     ]
-    print(
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, cookiecutter {version('cookiecutter')}, "
-        f"copier {version('copier')}\n"
-    )
     print("| Step | Runs | Median (s) | Min (s) | Max (s) |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, step, runs, prepare in steps:

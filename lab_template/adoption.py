@@ -193,6 +193,15 @@ def package_is_committed(dst_path: str, package_name: str) -> bool:
     return bool(listed and listed.strip())
 
 
+def in_git_repo(dst_path) -> bool:
+    """Whether dst_path is inside a git work tree: the adoption task has nothing to do elsewhere.
+
+    Checked without running git, so that a plain copy starts no extra process.
+    """
+    path = Path(dst_path).resolve()
+    return any((folder / ".git").exists() for folder in (path, *path.parents))
+
+
 def copier_operation() -> str:
     """'copy' or 'update': what copier is doing now ('copy' outside copier).
 
@@ -492,7 +501,7 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
     starter = [
         path
         for path in file_kinds.paths("starter", package)
-        if not (path.startswith("docs/") and docs == "none")
+        if not (path.startswith("docs/") and docs != "sphinx")
         and not (path == "docs/hpc.md" and hpc_cluster == "none")
         and _git(repo, "cat-file", "-e", f"HEAD:./{path}") is not None
     ]

@@ -1,8 +1,10 @@
-"""Copier's answers file for a repo that cookiecutter baked, so `copier update` can take it over.
+"""copier's answers file for a repo that cookiecutter baked, so `copier update` can take it over.
 
 copier needs three things from it: where the template is (``_src_path``), which version of
-it made the repo (``_commit``), and the answers, as copier would record them. Standard library,
-PyYAML and Jinja only (all there wherever cookiecutter runs).
+it made the repo (``_commit``), and the answers, as copier would record them. The template
+renders it as one of its files (copier writes its own into the same file), so
+``cookiecutter --skip-if-file-exists`` keeps a repo's existing one. Standard library, PyYAML and
+Jinja only (all there wherever cookiecutter runs).
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ import yaml
 
 from lab_template.write_copier_yml import COPIER_ONLY
 
-ANSWERS_FILE = ".copier-answers.yml"
-HEADER = "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
 # cookiecutter's ways of naming a remote template; anything else is a local folder.
 _REMOTE_PREFIXES = ("gh:", "gl:", "bb:", "git@", "git+", "http://", "https://", "ssh://", "file://")
 
@@ -53,10 +53,14 @@ def _true(rendered: str) -> bool:
     return rendered.strip().lower() not in {"", "0", "n", "no", "f", "false", "off", "~", "null", "none"}
 
 
-def write_answers_file(project_dir: Path, context: dict, template_root: str) -> None:
+TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def answers_yaml(context: dict) -> str:
+    """The answers file's YAML from cookiecutter's context (the answers and ``_template``)."""
+    template_root = TEMPLATE_ROOT
     answers = asked_by_copier({key: value for key, value in context.items() if not key.startswith("_")})
     answers["_src_path"] = template_source(context["_template"], template_root)
     if commit := template_version(template_root):
         answers["_commit"] = commit
-    text = HEADER + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True)
-    (project_dir / ANSWERS_FILE).write_text(text, encoding="utf-8")
+    return yaml.safe_dump(answers, sort_keys=True, allow_unicode=True)

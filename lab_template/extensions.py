@@ -51,7 +51,7 @@ def _forget_other_checkouts() -> None:
 
 _forget_other_checkouts()
 
-from lab_template import adoption, clusters, license_texts, validation
+from lab_template import adoption, answers, clusters, compile_cache, license_texts, tree, validation
 
 
 def to_package_name(project_name: str) -> str:
@@ -215,7 +215,7 @@ def _template_sources() -> frozenset[str]:
     }
     template_dir = root / TEMPLATE_DIR_NAME
     paths = {str(path.relative_to(template_dir)) for path in template_dir.rglob("*")}
-    hooks = {path.read_text(encoding="utf-8") for path in (root / "hooks").glob("*.py")}
+    hooks = {path.read_text(encoding="utf-8") for path in (root / "hooks").iterdir()}
     return frozenset(strings | paths | hooks)
 
 
@@ -237,6 +237,10 @@ class LabExtension(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         self._under_cookiecutter = type(environment).__module__.partition(".")[0] == "cookiecutter"
+        # Under cookiecutter, only the template's own strings: answers are rendered as strings too.
+        compile_cache.install(
+            environment, _is_template_source if self._under_cookiecutter else lambda _: True
+        )
         environment.filters.update(
             to_package_name=to_package_name,
             to_distribution_name=to_distribution_name,
@@ -249,12 +253,12 @@ class LabExtension(Extension):
             split_ids=validation.split_ids,
             split_keywords=validation.split_keywords,
             name_parts=name_parts,
+            copier_answers_yaml=answers.answers_yaml,
         )
         environment.globals.update(
             current_year=current_year,
             python_versions=python_versions,
             readthedocs_python=readthedocs_python,
-            template_root=_TEMPLATE_ROOT,
             answer_error=answer_error,
             check_answers=check_answers,
             cluster=clusters.cluster,
@@ -262,6 +266,9 @@ class LabExtension(Extension):
             repo_says=adoption.repo_says,
             copier_operation=adoption.copier_operation,
             starter_code=pass_context(adoption.starter_code),
+            template_folders=tree.template_folders,
+            switched_off_dirs=tree.switched_off_dirs,
+            in_git_repo=adoption.in_git_repo,
         )
 
     def preprocess(self, source, name, filename=None):

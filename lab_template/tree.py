@@ -1,31 +1,56 @@
-"""Drop the template's folders that came out empty because every file in them was switched off.
+"""The template's folders that come out empty because every file in them is switched off.
 
-Optional files carry their condition in their name (an empty name is not written), but both
-cookiecutter and copier still create the folder that held them. cookiecutter's post-gen hook
-calls this; copier runs it as a task:  python lab_template/tree.py <template_dir> (in the project).
+An optional file carries its condition in its name (a name that renders empty is not written),
+but both tools would still make the folder that holds it. copier leaves such folders out
+(``_exclude`` in copier.yml, from ``switched_off_dirs``); cookiecutter's post-gen hook removes
+the template's folders that are empty (``template_folders``).
 """
 
 from __future__ import annotations
 
-import sys
+import os
+from functools import cache
 from pathlib import Path
 
+from jinja2 import pass_context
 
-def remove_switched_off_dirs(template_dir: Path, project_dir: Path) -> None:
-    """Remove folders of ``template_dir`` that are empty in ``project_dir``, deepest first.
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "{{cookiecutter.package_name}}"
 
-    Only folders with plain (untemplated) names are considered, so nothing the user made is
-    touched unless the template has a folder of that name.
+
+@cache
+def _plain_folders() -> tuple[Path, ...]:
+    """The template's folders with untemplated names, relative, deepest first."""
+    folders = [
+        path.relative_to(TEMPLATE_DIR)
+        for path in TEMPLATE_DIR.rglob("*")
+        if path.is_dir() and "{" not in str(path.relative_to(TEMPLATE_DIR))
+    ]
+    return tuple(sorted(folders, key=lambda folder: (-len(folder.parts), folder)))
+
+
+def template_folders() -> list[str]:
+    """The template's folders with untemplated names ('/'-separated), deepest first."""
+    return [folder.as_posix() for folder in _plain_folders()]
+
+
+@pass_context
+def switched_off_dirs(context) -> list[str]:
+    """The template's folders ('/'-separated, deepest first) that these answers leave empty.
+
+    The paths of the files in a folder are rendered as the tool renders them, plain names
+    first, until one is written (a switched-off file's path renders as its folder's).
     """
-    folders = [p for p in template_dir.rglob("*") if p.is_dir()]
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        relative = folder.relative_to(template_dir)
-        if "{" in str(relative):
-            continue
-        target = project_dir / relative
-        if target.is_dir() and not any(target.iterdir()):
-            target.rmdir()
+    environment, values = context.environment, context.get_all()
 
+    def written(file: Path) -> bool:
+        path = str(file.relative_to(TEMPLATE_DIR))
+        return "{" not in file.name or not environment.from_string(path).render(values).endswith(os.sep)
 
-if __name__ == "__main__":
-    remove_switched_off_dirs(Path(sys.argv[1]), Path.cwd())
+    switched_off = []
+    for folder in _plain_folders():
+        files = sorted(
+            (f for f in (TEMPLATE_DIR / folder).rglob("*") if f.is_file()), key=lambda f: "{" in f.name
+        )
+        if not any(map(written, files)):
+            switched_off.append(folder.as_posix())
+    return switched_off

@@ -1,6 +1,6 @@
-"""The rules every answer must follow, shared by cookiecutter's pre-gen hook and copier.
+"""The rules every answer must follow, shared by cookiecutter and copier.
 
-Standard library only: the hook runs in whatever Python cookiecutter was installed in.
+Standard library only: the rules run in whatever Python cookiecutter or copier was installed in.
 
 Each rule returns ``None`` for a good value or a one-line message of the form
 ``<field>: <what is wrong> (got '<value>'; example: '<good value>')``.

@@ -38,14 +38,19 @@ SETTINGS = {
         "lab_template/extensions.py:LabExtension",
         "lab_template/copier_namespace.py:CookiecutterNamespace",
     ],
-    # The same clean-up as cookiecutter's post-gen hook (see lab_template/tree.py).
+    # Leave out the folders whose files are all switched off, which cookiecutter's post-gen hook
+    # removes (lab_template/tree.py); one pattern per line, anchored at the project root.
+    # `copier update` also renders this with the repo's older template version, which may not
+    # have switched_off_dirs.
+    "_exclude": [
+        (
+            "{% if switched_off_dirs is defined %}{% for folder in switched_off_dirs() %}"
+            "/{{ folder }}{{ '\\n' }}{% endfor %}{% endif %}"
+        )
+    ],
     "_tasks": [
-        [
-            "{{ _copier_python }}",
-            "{{ _copier_conf.src_path }}/lab_template/tree.py",
-            "{{ _copier_conf.src_path }}/{% raw %}{{cookiecutter.package_name}}{% endraw %}",
-        ],
         # Adoption of an existing repo (lab_template/adoption.py): merge, then say what happened.
+        # Outside git there is nothing to adopt, and no need to start a process to find that out.
         {
             "command": [
                 "{{ _copier_python }}",
@@ -54,7 +59,7 @@ SETTINGS = {
                 "{{ docs }}",
                 "{{ hpc_cluster }}",
             ],
-            "when": "{{ _copier_operation == 'copy' }}",
+            "when": "{{ _copier_operation == 'copy' and in_git_repo(_copier_conf.dst_path) }}",
         },
     ],
     # The repo's own versions of the starter files stay (lab_template/file_kinds.py).

@@ -49,7 +49,7 @@ def rendered_name(template_path: Path, package: str) -> str:
     """A template tree path as a generated repo has it: conditions dropped, the package named."""
     relative = str(template_path.relative_to(TEMPLATE_DIR))
     relative = relative.replace("{{cookiecutter.package_name}}", package)
-    relative = relative.replace("{{ _copier_conf.answers_file }}", ANSWERS_FILE)
+    relative = re.sub(r"\{\{ _copier_conf\.answers_file.*?\}\}", ANSWERS_FILE, relative)
     return re.sub(r"\{%.*?%\}", "", relative)
 
 

@@ -32,7 +32,7 @@ from support import (
 )
 
 
-def make_template_repo(path: Path) -> Path:
+def make_template_repo(path: Path, tag: str = "v1") -> Path:
     """A throwaway git copy of the template as it is now (uncommitted files too), tagged v1."""
     listed = run(
         "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT
@@ -42,8 +42,8 @@ def make_template_repo(path: Path) -> Path:
         if source.is_file():  # not a tracked file deleted in the working tree
             (path / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, path / relative)
-    git_commit_all(path, "Template v1")
-    run("git", "tag", "v1", cwd=path)
+    git_commit_all(path, f"Template {tag}")
+    run("git", "tag", tag, cwd=path)
     return path
 
 
@@ -404,3 +404,34 @@ def test_cookiecutter_refuses_a_bad_answer(field, value, frozen_template, tmp_pa
     assert result.returncode != 0
     assert expected_refusal("cookiecutter", field, value) in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("tool", ["cookiecutter", "copier"])
+def test_a_repo_made_before_the_python_hooks_were_dropped_updates_to_this_version(tool, tmp_path):
+    """copier update renders the repo's old template version with this version's exclusions."""
+    dropped_in = run("git", "log", "-1", "--format=%H", "--", "hooks/pre_gen_project.py", cwd=TEMPLATE_ROOT)
+    assert dropped_in.stdout.strip(), "needs the template's git history (not a shallow clone)"
+    template = tmp_path / "template"
+    template.mkdir()
+    archive = tmp_path / "old-template.tar"
+    run("git", "archive", f"--output={archive}", f"{dropped_in.stdout.strip()}^", cwd=TEMPLATE_ROOT)
+    run("tar", "-xf", archive, "-C", template)
+    git_commit_all(template, "Template with Python hooks")
+    run("git", "tag", "v1", cwd=template)
+    answers = {"docs": "none", "hpc_cluster": "none"}
+    if tool == "copier":
+        project = bake_copier(tmp_path / "project", template=template, vcs_ref="v1", **answers)
+    else:
+        project = bake_cookiecutter(tmp_path / "project", template=template, **answers)
+    git_commit_all(project, "Project from the old template")
+
+    run("git", "rm", "-r", "--quiet", ".", cwd=template)
+    make_template_repo(template, tag="v2")  # this version, over the old one
+    copier_update(project, "--vcs-ref=v2")
+
+    assert answers_of(project)["_commit"] == "v2"
+    assert not list(project.rglob("*.rej"))
+    fresh = bake_copier(tmp_path / "fresh", template=template, vcs_ref="v2", **answers)
+    updated_files, fresh_files = files_of(project), files_of(fresh)
+    del updated_files[ANSWERS_FILE], fresh_files[ANSWERS_FILE]
+    assert updated_files == fresh_files, _first_difference(updated_files, fresh_files, ("updated", "fresh"))

@@ -8,7 +8,7 @@
     nox                # the default sessions: lint, tests
     nox -s tests       # the tests, on the Python that runs nox
     nox -s lint        # every pre-commit hook on every file
-{%- if cookiecutter.docs != "none" %}
+{%- if cookiecutter.docs == 'sphinx' %}
     nox -s docs        # the HTML docs, warnings as errors, in docs/_build/html
 {%- endif %}
     nox -s build       # the sdist and wheel in dist/, checked as a release is
@@ -38,7 +38,7 @@ def tests(session: nox.Session) -> None:
     """Run the tests against an editable install of the package."""
     session.install("-e", ".", *nox.project.dependency_groups(PROJECT, "test"))
     session.run("python", "-m", "pytest", *session.posargs)
-{%- if cookiecutter.docs != "none" %}
+{%- if cookiecutter.docs == 'sphinx' %}
 
 
 @nox.session(default=False)
