@@ -30,7 +30,7 @@ _TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
 if _TEMPLATE_ROOT not in sys.path:
     sys.path.insert(0, _TEMPLATE_ROOT)
 
-from lab_template import file_kinds, validation
+from lab_template import file_kinds, license_texts, validation
 
 # Folders that are never the package, when looking for it among the repo's top-level folders.
 _NOT_THE_PACKAGE = {"tests", "test", "docs", "doc", "docsrc", "examples", "build", "dist", "tools"}
@@ -54,7 +54,10 @@ def _git(repo: Path, *args: str) -> str | None:
 
 
 def license_from_text(text: str) -> str | None:
-    """The SPDX id of the licence whose text this is, among the template's choices."""
+    """The SPDX id of the licence whose text this is, among the template's choices: one of the
+    template's own texts, or a shortened or reworded copy that the marks below recognise."""
+    if spdx_id := license_texts.matching_license(text):
+        return spdx_id
     if "Apache License" in text and "Version 2.0" in text:
         return "Apache-2.0"
     if "GNU GENERAL PUBLIC LICENSE" in text and "Version 3" in text:
@@ -108,7 +111,7 @@ def _author(project: dict, citation: dict) -> tuple[str | None, str | None]:
 
 def _license(repo: Path, project: dict) -> str | None:
     declared = project.get("license")
-    if isinstance(declared, str) and declared in validation.LICENSES:
+    if isinstance(declared, str) and declared in validation.CHOICES["license"]:
         return declared
     for name in ("LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING"):
         try:

@@ -1,9 +1,10 @@
 """copier's answers file for a repo that cookiecutter baked, so `copier update` can take it over.
 
 copier needs three things from it: where the template is (``_src_path``), which version of
-it made the repo (``_commit``), and the answers. The template renders it as one of its files
-(copier writes its own into the same file), so ``cookiecutter --skip-if-file-exists`` keeps a
-repo's existing one. Standard library and PyYAML only (both are there wherever cookiecutter runs).
+it made the repo (``_commit``), and the answers, as copier would record them. The template
+renders it as one of its files (copier writes its own into the same file), so
+``cookiecutter --skip-if-file-exists`` keeps a repo's existing one. Standard library, PyYAML and
+Jinja only (all there wherever cookiecutter runs).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import jinja2
 import yaml
+
+from lab_template.write_copier_yml import COPIER_ONLY
 
 # cookiecutter's ways of naming a remote template; anything else is a local folder.
 _REMOTE_PREFIXES = ("gh:", "gl:", "bb:", "git@", "git+", "http://", "https://", "ssh://", "file://")
@@ -33,13 +37,29 @@ def template_source(template: str, template_root: str) -> str:
     return template if template.startswith(_REMOTE_PREFIXES) else template_root
 
 
+def asked_by_copier(answers: dict) -> dict:
+    """The answers that copier would record: not those whose question's `when` is false."""
+    environment = jinja2.Environment()
+    skipped = {
+        name
+        for name, keys in COPIER_ONLY.items()
+        if "when" in keys and not _true(environment.from_string(keys["when"]).render(answers))
+    }
+    return {name: value for name, value in answers.items() if name not in skipped}
+
+
+def _true(rendered: str) -> bool:
+    """A rendered `when`, read as copier reads it."""
+    return rendered.strip().lower() not in {"", "0", "n", "no", "f", "false", "off", "~", "null", "none"}
+
+
 TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def answers_yaml(context: dict) -> str:
     """The answers file's YAML from cookiecutter's context (the answers and ``_template``)."""
     template_root = TEMPLATE_ROOT
-    answers = {key: value for key, value in context.items() if not key.startswith("_")}
+    answers = asked_by_copier({key: value for key, value in context.items() if not key.startswith("_")})
     answers["_src_path"] = template_source(context["_template"], template_root)
     if commit := template_version(template_root):
         answers["_commit"] = commit

@@ -1,5 +1,8 @@
 """One table of the lab's SLURM clusters: what changes between them in a job script.
 
+A cluster is its entry here plus its name among the ``hpc_cluster`` choices of cookiecutter.json
+(before ``none``, which means no HPC files); a test checks that the two name the same clusters.
+
 The generated scripts (slurm/*.sh) and the README's "Running on <cluster>" section read
 only this table. Each entry gives the defaults of a one-GPU job, from the cluster's docs:
 
@@ -136,5 +139,11 @@ CLUSTERS: dict[str, dict[str, str]] = {
 
 
 def cluster(name: str) -> dict[str, str]:
-    """The settings for one cluster ('none' gives an empty mapping)."""
-    return CLUSTERS.get(name, {})
+    """The settings for one cluster; a name the table does not have is an error, not a blank
+    (which would render ``#SBATCH --partition=``)."""
+    try:
+        return CLUSTERS[name]
+    except KeyError:
+        raise ValueError(
+            f"hpc_cluster: no cluster {name!r} in lab_template/clusters.py (it has {', '.join(CLUSTERS)})"
+        ) from None

@@ -51,7 +51,7 @@ def _forget_other_checkouts() -> None:
 
 _forget_other_checkouts()
 
-from lab_template import adoption, answers, clusters, compile_cache, tree, validation
+from lab_template import adoption, answers, clusters, compile_cache, license_texts, tree, validation
 
 
 def to_package_name(project_name: str) -> str:
@@ -262,6 +262,7 @@ class LabExtension(Extension):
             answer_error=answer_error,
             check_answers=check_answers,
             cluster=clusters.cluster,
+            license_text=license_texts.license_text,
             repo_says=adoption.repo_says,
             copier_operation=adoption.copier_operation,
             starter_code=pass_context(adoption.starter_code),

@@ -9,10 +9,12 @@ Each rule returns ``None`` for a good value or a one-line message of the form
 from __future__ import annotations
 
 import difflib
+import json
 import keyword
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 from lab_template.stdlib_names import STDLIB_MODULES
 
@@ -38,10 +40,15 @@ def default_python_min(on: str = TEMPLATE_RELEASED) -> str:
     return next(version for version, end in PYTHON_END_OF_LIFE.items() if end >= on[:7])
 
 
-LICENSES = ("BSD-3-Clause", "MIT", "Apache-2.0", "GPL-3.0-or-later")
-CLUSTERS = ("lumi", "puhti", "mahti", "turso", "roihu", "none")
-DOCS = ("sphinx", "none")
-CONDA_RECIPES = ("meta.yaml", "recipe.yaml")
+# The choices of every choice question, as cookiecutter.json lists them: the one list of the
+# licences, clusters, docs and recipe formats (each tool's copy of the template reads its own).
+CHOICES: dict[str, tuple[str, ...]] = {
+    name: tuple(value)
+    for name, value in json.loads(
+        (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
+    ).items()
+    if isinstance(value, list) and not name.startswith("_")
+}
 
 # Every pattern is ASCII-only and used with fullmatch: with IGNORECASE alone, [A-Z] also matches
 # the Kelvin sign and the long s, which the build tools do not take for letters.
@@ -253,14 +260,15 @@ def check_repo_name(value: str) -> str | None:
     return None
 
 
-def _check_choice(field: str, value: str, choices: tuple[str, ...]) -> str | None:
+def _check_choice(field: str, value: str) -> str | None:
+    choices = CHOICES[field]
     if value not in choices:
         return _error(field, f"must be one of {', '.join(choices)}", value, choices[0])
     return None
 
 
 def check_license(value: str) -> str | None:
-    return _check_choice("license", value, LICENSES)
+    return _check_choice("license", value)
 
 
 def check_python_min(value: str) -> str | None:
@@ -274,7 +282,7 @@ def check_python_min(value: str) -> str | None:
 
 
 def check_hpc_cluster(value: str) -> str | None:
-    return _check_choice("hpc_cluster", value, CLUSTERS)
+    return _check_choice("hpc_cluster", value)
 
 
 def check_slurm_account(value: str) -> str | None:
@@ -306,11 +314,11 @@ def check_recipe_maintainers(value: str) -> str | None:
 
 
 def check_conda_recipe(value: str) -> str | None:
-    return _check_choice("conda_recipe", value, CONDA_RECIPES)
+    return _check_choice("conda_recipe", value)
 
 
 def check_docs(value: str) -> str | None:
-    return _check_choice("docs", value, DOCS)
+    return _check_choice("docs", value)
 
 
 RULES = {

@@ -1,7 +1,8 @@
 """Write copier.yml from cookiecutter.json, the one place where the questions are defined.
 
 Run ``python lab_template/write_copier_yml.py`` after changing cookiecutter.json; with
-``--check`` it only exits 1 if copier.yml is out of date (a test runs that).
+``--check`` it only exits 1 if copier.yml is out of date (a test runs that). Keys that only
+copier has for a question (such as ``when``) are in ``COPIER_ONLY`` below.
 """
 
 from __future__ import annotations
@@ -83,8 +84,18 @@ def from_the_repo(name: str, default: str) -> str:
     return f"{{{{ repo_says(_copier_conf.dst_path).get({name!r}) or ({usual}) }}}}"
 
 
+# Keys that only copier has, merged into a question's entry (cookiecutter asks every question).
+# `when`: copier asks the question, and records its answer, only if this is true; templates still
+# get the default, and cookiecutter's answers file leaves the answer out too (answers.py).
+COPIER_ONLY: dict[str, dict] = {
+    "slurm_account": {"when": "{{ hpc_cluster != 'none' }}"},
+}
+
+
 def copier_questions(cookiecutter: dict) -> dict:
     prompts = cookiecutter.get("__prompts__", {})
+    if unknown := sorted(set(COPIER_ONLY) - set(cookiecutter)):
+        raise SystemExit(f"COPIER_ONLY names what cookiecutter.json does not ask: {', '.join(unknown)}")
     questions = {}
     for name, value in cookiecutter.items():
         if name.startswith("_"):
@@ -98,7 +109,7 @@ def copier_questions(cookiecutter: dict) -> dict:
             question["default"] = value.replace("cookiecutter.", "")
         question["default"] = from_the_repo(name, question["default"])
         question["validator"] = f"{{{{ answer_error({name!r}, {name}) }}}}"
-        questions[name] = question
+        questions[name] = {**question, **COPIER_ONLY.get(name, {})}
     return questions
 
 

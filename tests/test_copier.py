@@ -21,6 +21,7 @@ from lab_template.validation import answer_error
 from support import (
     ANSWERS_FILE,
     CHOICES,
+    QUESTIONS,
     TEMPLATE_DIR,
     TEMPLATE_ROOT,
     bake_cookiecutter,
@@ -128,6 +129,10 @@ def test_cookiecutter_and_copier_make_the_same_repo(answers, frozen_template, tm
     # hold the same: copier reads it back to update either repo.
     cookiecutter_answers = yaml.safe_load(cookiecutter_files.pop(ANSWERS_FILE))
     assert cookiecutter_answers == yaml.safe_load(copier_files.pop(ANSWERS_FILE))
+    # Every question's answer, but those that copier skips (their `when` is false): without a
+    # cluster, the SLURM account.
+    skipped = {"slurm_account"} if answers.get("hpc_cluster") == "none" else set()
+    assert set(cookiecutter_answers) == {"_commit", "_src_path", *QUESTIONS} - skipped
     assert sorted(cookiecutter_files) == sorted(copier_files)
     assert cookiecutter_files == copier_files, _first_difference(cookiecutter_files, copier_files)
     # The same folders (the empty ones removed by lab_template/tree.py under both) and permissions.
@@ -226,6 +231,31 @@ def test_update_brings_template_changes_and_keeps_user_edits(tool, tmp_path):
     updated_files, fresh_files = files_of(project), files_of(fresh)
     del updated_files[ANSWERS_FILE], fresh_files[ANSWERS_FILE]
     assert updated_files == fresh_files, _first_difference(updated_files, fresh_files, ("updated", "fresh"))
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_without_a_cluster_no_slurm_account_is_recorded_and_updates_work(tool, tmp_path):
+    """copier asks slurm_account only with a cluster (its `when`); an update without the answer
+    works, and one that chooses a cluster takes the account then."""
+    template = make_template_repo(tmp_path / "template")
+    if tool == "copier":
+        project = bake_copier(tmp_path / "project", template=template, vcs_ref="v1", hpc_cluster="none")
+    else:
+        project = bake_cookiecutter(tmp_path / "bake", template=template, hpc_cluster="none")
+    assert "slurm_account" not in answers_of(project)
+    git_commit_all(project, "Project from template v1, no cluster")
+    release_v2(template)
+
+    copier_update(project)
+    assert answers_of(project)["_commit"] == "v2"
+    assert "slurm_account" not in answers_of(project)
+    assert not (project / "slurm").exists()
+    git_commit_all(project, "Template v2")
+
+    copier_update(project, "--data=hpc_cluster=puhti", "--data=slurm_account=project_2001234")
+    assert answers_of(project)["slurm_account"] == "project_2001234"
+    assert "#SBATCH --account=project_2001234\n" in (project / "slurm" / "run_job.sh").read_text()
+    assert "billed to the project\n`project_2001234`" in (project / "README.md").read_text()
 
 
 # A starter file such as README.md is the repo's once written (lab_template/file_kinds.py), so

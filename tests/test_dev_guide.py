@@ -19,7 +19,7 @@ from trove_classifiers import classifiers as known_classifiers
 
 from hook_repos import HOOK_REPOS
 from lab_template.validation import SUPPORTED_PYTHONS, default_python_min
-from support import QUESTIONS, bake_in_process, copy_tree, git_commit_all, run
+from support import CHOICES, QUESTIONS, bake_in_process, copy_tree, git_commit_all, run
 
 # The repo-review checks each bake leaves out, with the reason its pyproject.toml gives.
 IGNORED = {
@@ -229,7 +229,7 @@ def test_every_python_classifier_is_known_to_pypi(cookies):
 # --- The text-checking hooks on every bake whose text differs -------------------------------------
 
 TEXT_BAKES = [
-    *({"hpc_cluster": cluster} for cluster in ("lumi", "puhti", "mahti", "turso")),
+    *({"hpc_cluster": cluster} for cluster in CHOICES["hpc_cluster"] if cluster != "none"),
     {"python_min": SUPPORTED_PYTHONS[-1], "conda_recipe": "recipe.yaml", "docs": "none"},
 ]
 

@@ -140,7 +140,7 @@ def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
     assert not (repo / "slurm_log").exists()
     hpc_words = re.compile(
         r"sbatch|salloc|squeue|seff|slurm/|slurm_log|run_job\.sh|array_job\.sh|interactive\.sh|hpc-|"
-        r"shellcheck|running on|lumi|puhti|mahti|turso|roihu",
+        r"shellcheck|running on|" + "|".join(HPC_CLUSTERS),
         re.IGNORECASE,
     )
     # __main__.py reads SLURM's variables wherever it runs.

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 
-from lab_template.validation import RULES
-from support import QUESTIONS, TEMPLATE_DIR, TEMPLATE_ROOT, run
+import pytest
+
+from lab_template import clusters, license_texts
+from lab_template.validation import CHOICES as RULE_CHOICES
+from lab_template.validation import RULES, answer_error
+from lab_template.write_copier_yml import COPIER_ONLY, copier_questions
+from support import CHOICES, QUESTIONS, TEMPLATE_DIR, TEMPLATE_ROOT, run
 
 TEST_COMMAND = "python -m pip install -r requirements-test.txt && python -m pytest"
 
@@ -32,6 +38,46 @@ def test_the_template_code_passes_ruff():
 def test_every_question_has_a_validation_rule():
     # copier.yml calls answer_error(question, answer) for every question.
     assert list(RULES) == list(QUESTIONS)
+
+
+def test_copier_only_keys_are_merged_into_questions_cookiecutter_json_asks():
+    cookiecutter = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+    questions = copier_questions(cookiecutter)
+    assert COPIER_ONLY and all(questions[name].items() >= keys.items() for name, keys in COPIER_ONLY.items())
+    # A renamed or removed question must take its copier keys along, or generation stops.
+    name = next(iter(COPIER_ONLY))
+    with pytest.raises(SystemExit, match=f"COPIER_ONLY names what cookiecutter.json does not ask: {name}"):
+        copier_questions({key: value for key, value in cookiecutter.items() if key != name})
+
+
+def test_every_question_has_a_prompt():
+    """Both tools ask with it (copier's `help`), rather than with the bare name."""
+    prompts = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())["__prompts__"]
+    assert list(prompts) == list(QUESTIONS)
+
+
+def test_the_rules_take_their_choices_from_cookiecutter_json():
+    assert {name: list(choices) for name, choices in RULE_CHOICES.items()} == CHOICES
+    for name, choices in CHOICES.items():
+        assert all(answer_error(name, choice) == "" for choice in choices)
+        assert answer_error(name, "not-a-choice").startswith(f"{name}: must be one of {', '.join(choices)}")
+
+
+def test_the_cluster_table_has_every_cluster_choice_and_no_other():
+    """A cluster is its entry in clusters.py plus its choice, before 'none' (no HPC files)."""
+    assert CHOICES["hpc_cluster"][-1] == "none"
+    assert sorted(CHOICES["hpc_cluster"][:-1]) == sorted(clusters.CLUSTERS)
+
+
+def test_a_cluster_the_table_does_not_have_is_an_error_not_a_blank():
+    with pytest.raises(ValueError, match=r"no cluster 'none' in lab_template/clusters\.py"):
+        clusters.cluster("none")
+
+
+def test_every_licence_choice_has_its_text_and_every_text_is_a_choice():
+    assert sorted(CHOICES["license"]) == license_texts.available()
+    with pytest.raises(ValueError, match=r"add lab_template/licenses/WTFPL\.txt"):
+        license_texts.license_text("WTFPL", "2026", "Ada Lovelace")
 
 
 def test_changelog_says_what_each_entry_brings_and_whether_it_needs_a_hand():

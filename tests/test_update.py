@@ -86,7 +86,6 @@ def release_code_and_questions(template: Path) -> None:
     edit(
         code / "validation.py", 'r"[A-Za-z0-9_.-]+", re.ASCII', 'r"[A-Za-z0-9_.:-]+", re.ASCII'
     )  # a rule: ':' allowed
-    edit(code / "validation.py", '"roihu", "none")', '"roihu", "aurora", "none")')
     edit(
         code / "validation.py",
         '    "docs": check_docs,\n',
@@ -109,8 +108,10 @@ def release_removal_and_rename(template: Path) -> None:
     validation = template / "lab_template" / "validation.py"
     edit(validation, '    "funding": check_description,\n', "")
     edit(validation, '"slurm_account"', '"hpc_account"')
+    write_copier_yml = template / "lab_template" / "write_copier_yml.py"
+    edit(write_copier_yml, '    "slurm_account": {"when"', '    "hpc_account": {"when"')  # COPIER_ONLY
     edit(
-        template / "lab_template" / "write_copier_yml.py",
+        write_copier_yml,
         "MIGRATIONS: list[dict] = []",
         'MIGRATIONS: list[dict] = [{"version": "v1.2.0", "when": "{{ _stage == \'before\' }}", "command": '
         '["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/migrate.py", '
