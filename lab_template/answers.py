@@ -17,6 +17,7 @@ import yaml
 
 from lab_template.write_copier_yml import COPIER_ONLY
 
+TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
 # cookiecutter's ways of naming a remote template; anything else is a local folder.
 _REMOTE_PREFIXES = ("gh:", "gl:", "bb:", "git@", "git+", "http://", "https://", "ssh://", "file://")
 
@@ -53,14 +54,10 @@ def _true(rendered: str) -> bool:
     return rendered.strip().lower() not in {"", "0", "n", "no", "f", "false", "off", "~", "null", "none"}
 
 
-TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
-
-
 def answers_yaml(context: dict) -> str:
     """The answers file's YAML from cookiecutter's context (the answers and ``_template``)."""
-    template_root = TEMPLATE_ROOT
     answers = asked_by_copier({key: value for key, value in context.items() if not key.startswith("_")})
-    answers["_src_path"] = template_source(context["_template"], template_root)
-    if commit := template_version(template_root):
+    answers["_src_path"] = template_source(context["_template"], TEMPLATE_ROOT)
+    if commit := template_version(TEMPLATE_ROOT):
         answers["_commit"] = commit
     return yaml.safe_dump(answers, sort_keys=True, allow_unicode=True)
