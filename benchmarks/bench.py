@@ -4,12 +4,14 @@
     python benchmarks/bench.py --compare /path/to/scientific-python/cookie [--pairs 9]
 
 Prints a dated Markdown table of wall-clock seconds (median, min, max). Everything happens in
-temporary folders; nothing is written into this repository. The update is timed on a clone
-of the last commit (tagged v1 there, plus a v2 that adds one file), the bakes on the working tree.
+temporary folders; nothing but Python's bytecode (which git ignores) is written into this
+repository. The update is timed on a clone of the last commit (tagged v1 there, plus a v2 that
+adds one file), the bakes on the working tree.
 
 With --compare, each tool bakes this template (A) and the other one (B, with its
-``backend=setuptools``) side by side, alternating A B A B, so that both see the same load; the
-table gives each side's median and the median of the per-pair ratios A/B.
+``backend=setuptools``), both at their last commit, side by side, alternating A B A B, so that
+both see the same load; the table gives each side's median and the median of the per-pair
+ratios A/B.
 """
 
 from __future__ import annotations
@@ -148,26 +150,31 @@ def side_by_side(step_a: Callable[[Path], object], step_b: Callable[[Path], obje
 
 
 def compare(other: Path, pairs: int) -> None:
-    rows = [
-        (
-            "`cookiecutter --no-input`",
-            bake_cookiecutter_of(TEMPLATE_ROOT, {}),
-            bake_cookiecutter_of(other, {"backend": "setuptools"}),
-        ),
-        (
-            "`copier copy --defaults --trust --vcs-ref=HEAD`",
-            bake_copier_of(TEMPLATE_ROOT, {}),
-            bake_copier_of(other, COMPARE_ANSWERS),
-        ),
-    ]
-    print(f"Side by side with {other.name} (B, backend=setuptools), {pairs} alternating pairs\n")
-    print("| Bake | Pairs | A: this template, median (s) | B: median (s) | Median of A/B |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for name, step_a, step_b in rows:
-        seconds_a, seconds_b = side_by_side(step_a, step_b, pairs)
-        ratio = statistics.median(a / b for a, b in zip(seconds_a, seconds_b, strict=True))
-        median_a, median_b = statistics.median(seconds_a), statistics.median(seconds_b)
-        print(f"| {name} | {pairs} | {median_a:.3f} | {median_b:.3f} | {ratio:.2f} |")
+    """Both templates' last commits, each cloned as a user gets it (its objects packed)."""
+    with tempfile.TemporaryDirectory() as clones:
+        ours, theirs = Path(clones) / "this-template", Path(clones) / other.name
+        run(*GIT, "clone", "--quiet", "--no-local", TEMPLATE_ROOT, ours)
+        run(*GIT, "clone", "--quiet", "--no-local", other, theirs)
+        rows = [
+            (
+                "`cookiecutter --no-input`",
+                bake_cookiecutter_of(ours, {}),
+                bake_cookiecutter_of(theirs, {"backend": "setuptools"}),
+            ),
+            (
+                "`copier copy --defaults --trust --vcs-ref=HEAD`",
+                bake_copier_of(ours, {}),
+                bake_copier_of(theirs, COMPARE_ANSWERS),
+            ),
+        ]
+        print(f"Side by side with {other.name} (B, backend=setuptools), {pairs} alternating pairs\n")
+        print("| Bake | Pairs | A: this template, median (s) | B: median (s) | Median of A/B |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, step_a, step_b in rows:
+            seconds_a, seconds_b = side_by_side(step_a, step_b, pairs)
+            ratio = statistics.median(a / b for a, b in zip(seconds_a, seconds_b, strict=True))
+            median_a, median_b = statistics.median(seconds_a), statistics.median(seconds_b)
+            print(f"| {name} | {pairs} | {median_a:.3f} | {median_b:.3f} | {ratio:.2f} |")
 
 
 def machine() -> str:
