@@ -41,16 +41,20 @@ def run(*args, cwd: Path | None = None) -> None:
     subprocess.run([str(a) for a in args], cwd=cwd, env=ENV, check=True, capture_output=True)
 
 
-def bake_cookiecutter(workdir: Path) -> Path:
-    run(sys.executable, "-m", "cookiecutter", "--no-input", "-o", workdir, TEMPLATE_ROOT)
-    return workdir / "my_project"
+def cookiecutter_bake(template: Path = TEMPLATE_ROOT, answers: dict[str, str] | None = None):
+    """A step that bakes template, with `cookiecutter --no-input`, in the folder it is given."""
+    extra = [f"{key}={value}" for key, value in (answers or {}).items()]
+    return lambda workdir: run(
+        sys.executable, "-m", "cookiecutter", "--no-input", "-o", workdir, template, *extra
+    )
 
 
-def bake_copier(workdir: Path) -> Path:
+def copier_bake(template: Path = TEMPLATE_ROOT, answers: dict[str, str] | None = None):
+    """A step that bakes template, with `copier copy --defaults`, in the folder it is given."""
+    data = [f"--data={key}={value}" for key, value in (answers or {}).items()]
     # HEAD: the working tree, as cookiecutter bakes it (copier would take the newest tag).
     copier = [sys.executable, "-m", "copier", "copy", "--defaults", "--trust", "--quiet", "--vcs-ref=HEAD"]
-    run(*copier, TEMPLATE_ROOT, workdir / "my_project")
-    return workdir / "my_project"
+    return lambda workdir: run(*copier, *data, template, workdir / "project")
 
 
 GIT = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
@@ -82,7 +86,8 @@ def update_copier(project: Path) -> None:
 
 def round_trip(workdir: Path) -> None:
     """Bake, tag v0.1.0, build sdist and wheel, install the wheel in a fresh venv, run its tests."""
-    repo = bake_cookiecutter(workdir)
+    cookiecutter_bake()(workdir)
+    repo = workdir / "my_project"
     run(*GIT, "init", "--quiet", "--initial-branch=main", cwd=repo)
     commit_all(repo, "Initial commit")
     run(*GIT, "tag", "v0.1.0", cwd=repo)
@@ -124,19 +129,6 @@ COMPARE_ANSWERS = {
 }
 
 
-def bake_cookiecutter_of(template: Path, answers: dict[str, str]) -> Callable[[Path], object]:
-    extra = [f"{key}={value}" for key, value in answers.items()]
-    return lambda workdir: run(
-        sys.executable, "-m", "cookiecutter", "--no-input", "-o", workdir, template, *extra
-    )
-
-
-def bake_copier_of(template: Path, answers: dict[str, str]) -> Callable[[Path], object]:
-    data = [f"--data={key}={value}" for key, value in answers.items()]
-    copier = [sys.executable, "-m", "copier", "copy", "--defaults", "--trust", "--quiet", "--vcs-ref=HEAD"]
-    return lambda workdir: run(*copier, *data, template, workdir / "project")
-
-
 def side_by_side(step_a: Callable[[Path], object], step_b: Callable[[Path], object], pairs: int):
     """Seconds of A and of B, run alternately (A B A B ...) after one untimed run of each."""
     # As on a user's machine after the first bake: the disk cache warm, the bytecode of the
@@ -158,13 +150,13 @@ def compare(other: Path, pairs: int) -> None:
         rows = [
             (
                 "`cookiecutter --no-input`",
-                bake_cookiecutter_of(ours, {}),
-                bake_cookiecutter_of(theirs, {"backend": "setuptools"}),
+                cookiecutter_bake(ours),
+                cookiecutter_bake(theirs, {"backend": "setuptools"}),
             ),
             (
                 "`copier copy --defaults --trust --vcs-ref=HEAD`",
-                bake_copier_of(ours, {}),
-                bake_copier_of(theirs, COMPARE_ANSWERS),
+                copier_bake(ours),
+                copier_bake(theirs, COMPARE_ANSWERS),
             ),
         ]
         print(f"Side by side with {other.name} (B, backend=setuptools), {pairs} alternating pairs\n")
@@ -204,8 +196,8 @@ def main() -> None:
         return
 
     steps = [
-        ("`cookiecutter --no-input` bake", bake_cookiecutter, args.runs, None),
-        ("`copier copy --defaults --trust` bake", bake_copier, args.runs, None),
+        ("`cookiecutter --no-input` bake", cookiecutter_bake(), args.runs, None),
+        ("`copier copy --defaults --trust` bake", copier_bake(), args.runs, None),
         (
             "`copier update --defaults --trust`, v1 to v2",
             update_copier,
