@@ -18,7 +18,6 @@ imported only then, so cookiecutter and copier work without it for new repos.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import subprocess
 import sys
@@ -35,9 +34,7 @@ from lab_template import file_kinds, license_texts, validation
 # Folders that are never the package, when looking for it among the repo's top-level folders.
 _NOT_THE_PACKAGE = {"tests", "test", "docs", "doc", "docsrc", "examples", "build", "dist", "tools"}
 # The template's default, which says only that the repo gave no email: never put into metadata.
-PLACEHOLDER_EMAIL = json.loads((Path(_TEMPLATE_ROOT) / "cookiecutter.json").read_text(encoding="utf-8"))[
-    "author_email"
-]
+PLACEHOLDER_EMAIL = validation.COOKIECUTTER_JSON["author_email"]
 TOMLKIT_MISSING = (
     "adopting a repo needs tomlkit where copier runs: pip install tomlkit (or pipx inject copier tomlkit)"
 )

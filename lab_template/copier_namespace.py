@@ -7,18 +7,15 @@ are defined in one place for both tools.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from pathlib import Path
 
 from copier_template_extensions import ContextHook
 
+from lab_template import validation
 from lab_template.adoption import copier_operation
 from lab_template.validation import exit_on_bad_answers
 
-COOKIECUTTER_JSON = json.loads(
-    (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
-)
+COOKIECUTTER_JSON = validation.COOKIECUTTER_JSON
 QUESTIONS = [key for key in COOKIECUTTER_JSON if not key.startswith("_")]
 # For cookiecutter only: its prompts, and its answer checks, `__<question>_checked` (copier's
 # validators do that job; rendered here, a check would read the whole namespace, itself

@@ -209,7 +209,7 @@ def _template_sources() -> frozenset[str]:
     The values of cookiecutter.json, the paths in the template folder and the hooks' code.
     """
     root = Path(_TEMPLATE_ROOT)
-    values = json.loads((root / "cookiecutter.json").read_text(encoding="utf-8")).values()
+    values = validation.COOKIECUTTER_JSON.values()
     strings = {
         v for value in values for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
     }

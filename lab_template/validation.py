@@ -40,13 +40,16 @@ def default_python_min(on: str = TEMPLATE_RELEASED) -> str:
     return next(version for version, end in PYTHON_END_OF_LIFE.items() if end >= on[:7])
 
 
+# cookiecutter.json, read once for all of lab_template (each tool's copy of the template reads
+# its own).
+COOKIECUTTER_JSON: dict = json.loads(
+    (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
+)
 # The choices of every choice question, as cookiecutter.json lists them: the one list of the
-# licences, clusters, docs and recipe formats (each tool's copy of the template reads its own).
+# licences, clusters, docs and recipe formats.
 CHOICES: dict[str, tuple[str, ...]] = {
     name: tuple(value)
-    for name, value in json.loads(
-        (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
-    ).items()
+    for name, value in COOKIECUTTER_JSON.items()
     if isinstance(value, list) and not name.startswith("_")
 }
 
