@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab_template.clusters import CLUSTERS
+from lab_template.render.clusters import CLUSTERS
 from support import TEMPLATE_ROOT, assert_repo_valid, bake_cookiecutter, bake_copier, git_commit_all, run
 from test_copier import make_template_repo
 
@@ -79,7 +79,7 @@ def regenerate_command() -> list[str]:
 
 
 def add_cluster_entry(template: Path) -> None:
-    clusters = template / "lab_template" / "clusters.py"
+    clusters = template / "lab_template" / "render" / "clusters.py"
     text = clusters.read_text(encoding="utf-8")
     assert text.count("\nCLUSTERS: dict[str, dict[str, str]] = {\n") == 1
     # Every key the table's entries have (the first one's values for a key added after this test).
@@ -102,12 +102,12 @@ def add_choice(template: Path, question: str, choice: str) -> None:
 
 # What each place the README names means, for each step.
 CLUSTER_EDITS = {
-    "lab_template/clusters.py": add_cluster_entry,
+    "lab_template/render/clusters.py": add_cluster_entry,
     "cookiecutter.json": lambda template: add_choice(template, "hpc_cluster", NEW_CLUSTER),
 }
 LICENCE_EDITS = {
-    "lab_template/licenses/<SPDX id>.txt": lambda template: (
-        template / "lab_template" / "licenses" / f"{NEW_LICENCE}.txt"
+    "lab_template/render/licenses/<SPDX id>.txt": lambda template: (
+        template / "lab_template" / "render" / "licenses" / f"{NEW_LICENCE}.txt"
     ).write_text(NEW_LICENCE_TEXT, encoding="utf-8"),
     "cookiecutter.json": lambda template: add_choice(template, "license", NEW_LICENCE),
 }
@@ -123,7 +123,7 @@ def follow(kind: str, edits: dict, template: Path) -> None:
 
 def test_the_readme_names_the_places_this_test_follows():
     assert places(readme_step("A cluster")) == list(CLUSTER_EDITS)
-    assert "`CLUSTERS` of `lab_template/clusters.py`" in readme_step("A cluster")
+    assert "`CLUSTERS` of `lab_template/render/clusters.py`" in readme_step("A cluster")
     assert "the `hpc_cluster` choices in `cookiecutter.json`, before `none`" in readme_step("A cluster")
     assert places(readme_step("A licence")) == list(LICENCE_EDITS)
     assert "the `license` choices in `cookiecutter.json`" in readme_step("A licence")
@@ -197,4 +197,4 @@ def test_a_choice_without_its_table_entry_stops_the_bake_with_the_reason(tmp_pat
     for tool, command in bakes.items():
         result = run(*command, cwd=tmp_path, check=False)
         assert result.returncode != 0, tool
-        assert f"no cluster '{NEW_CLUSTER}' in lab_template/clusters.py" in result.stderr, tool
+        assert f"no cluster '{NEW_CLUSTER}' in lab_template/render/clusters.py" in result.stderr, tool

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab_template import adoption, file_kinds
-from lab_template.license_texts import license_text
+from lab_template.render import file_kinds, repo_answers
+from lab_template.render.license_texts import license_text
 from support import (
     ANSWERS_FILE,
     CHOICES,
@@ -68,7 +68,7 @@ def test_every_template_file_is_in_exactly_one_kind():
 @pytest.mark.parametrize("license_id", CHOICES["license"])
 def test_each_licence_the_template_writes_is_recognised_by_its_text(license_id):
     text = license_text(license_id, "2021", "PyDemo Developers and contributors")
-    assert adoption.license_from_text(text) == license_id
+    assert repo_answers.license_from_text(text) == license_id
 
 
 # --- Adopting the fixture repo ----------------------------------------------------------------------
@@ -272,5 +272,5 @@ def test_without_tomlkit_adoption_stops_before_writing_with_one_line(template, t
     result = run(*ADOPT, template, ".", cwd=repo, env=env, check=False)
 
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines()[-1].endswith(adoption.TOMLKIT_MISSING)
+    assert result.stderr.strip().splitlines()[-1].endswith(repo_answers.TOMLKIT_MISSING)
     assert run("git", "status", "--porcelain", cwd=repo).stdout == ""

@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
 
-from lab_template.extensions import LINE_LENGTH, dist_file_name, md_text, py_str_for, toml_str
-from lab_template.stdlib_names import STDLIB_MODULES
-from lab_template.validation import (
+from lab_template.render.extensions import LINE_LENGTH, dist_file_name, md_text, py_str_for, toml_str
+from lab_template.render.stdlib_names import STDLIB_MODULES
+from lab_template.render.validation import (
     MAX_NAME_LENGTH,
     TOOL_PACKAGES,
     answer_error,

@@ -7,8 +7,8 @@ import tomllib
 
 import pytest
 
-from lab_template.license_texts import LICENSES_DIR
-from lab_template.validation import SUPPORTED_PYTHONS
+from lab_template.render.license_texts import LICENSES_DIR
+from lab_template.render.validation import SUPPORTED_PYTHONS
 from support import CHOICES, QUESTIONS, assert_repo_valid, bake_in_process, run
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from lab_template import compile_cache
-from lab_template.tree import template_folders
+from lab_template.render import compile_cache
+from lab_template.render.tree import template_folders
 from support import ANSWERS_FILE, CHOICES, TEMPLATE_ROOT, bake_cookiecutter, bake_copier, run
 
 

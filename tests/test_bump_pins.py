@@ -1,4 +1,4 @@
-"""lab_template/bump_pins.py against the GitHub API answers in tests/data/github-api, served
+"""lab_template/maintainer/bump_pins.py against the GitHub API answers in tests/data/github-api, served
 from 127.0.0.1: every pin moves to the newest release, and a second run changes nothing."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from support import TEMPLATE_DIR, copy_tree, run
 
 ANSWERS = Path(__file__).parent / "data" / "github-api"
-BUMP_PINS = Path(__file__).parent.parent / "lab_template" / "bump_pins.py"
+BUMP_PINS = Path(__file__).parent.parent / "lab_template" / "maintainer" / "bump_pins.py"
 ACTION_PIN = re.compile(r"uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40}) # (\S+)")
 HOOK_PIN = re.compile(r"- repo: https://github\.com/([\w.-]+/[\w.-]+)\n\s+rev: (\S+)")
 # The newest release in each answer (a stand-in commit for the actions), and the pins left alone.

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab_template.validation import answer_error
+from lab_template.render.copier_questions import DECISIONS
+from lab_template.render.validation import answer_error
 from support import (
     ANSWERS_FILE,
     CHOICES,
@@ -132,10 +133,10 @@ def test_cookiecutter_and_copier_make_the_same_repo(answers, frozen_template, tm
     # Every question's answer, but those that copier skips (their `when` is false): without a
     # cluster, the SLURM account.
     skipped = {"slurm_account"} if answers.get("hpc_cluster") == "none" else set()
-    assert set(cookiecutter_answers) == {"_commit", "_src_path", *QUESTIONS} - skipped
+    assert set(cookiecutter_answers) == {"_commit", "_src_path", *QUESTIONS, *DECISIONS} - skipped
     assert sorted(cookiecutter_files) == sorted(copier_files)
     assert cookiecutter_files == copier_files, _first_difference(cookiecutter_files, copier_files)
-    # The same folders (the empty ones removed by lab_template/tree.py under both) and permissions.
+    # The same folders (the empty ones removed by lab_template/render/tree.py under both) and permissions.
     assert _folders_of(from_cookiecutter) == _folders_of(from_copier)
     assert _modes_of(from_cookiecutter) == _modes_of(from_copier)
 
@@ -258,7 +259,7 @@ def test_without_a_cluster_no_slurm_account_is_recorded_and_updates_work(tool, t
     assert "billed to the project\n`project_2001234`" in (project / "README.md").read_text()
 
 
-# A starter file such as README.md is the repo's once written (lab_template/file_kinds.py), so
+# A starter file such as README.md is the repo's once written (lab_template/render/file_kinds.py), so
 # a conflict needs a file that the template keeps current: the CI workflow.
 USER_NAME = "name: CI, as its user named it"
 TEMPLATE_NAME = "name: CI, as template v2 names it"
@@ -274,7 +275,7 @@ def test_conflicting_edits_keep_both_sides(conflict, tmp_path):
 
     result = copier_update(project, f"--conflict={conflict}", check=False)
 
-    # The update ends by naming the conflicted file, and fails (lab_template/update_report.py).
+    # The update ends by naming the conflicted file, and fails (lab_template/tasks/update_report.py).
     assert result.returncode == 1 and f"conflict {CI_WORKFLOW}: " in result.stderr
     workflow = (project / CI_WORKFLOW).read_text()
     rejected = project / f"{CI_WORKFLOW}.rej"
@@ -329,7 +330,7 @@ def test_an_existing_repo_adopts_the_template(tmp_path):
 
 # --- Bad answers: refused by both tools with the same message --------------------------------------
 
-# (question, bad answer): at least one for every rule of lab_template/validation.py, each of
+# (question, bad answer): at least one for every rule of lab_template/render/validation.py, each of
 # which must be refused by both tools with that rule's message.
 BAD_ANSWERS = [
     ("project_name", ""),

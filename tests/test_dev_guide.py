@@ -18,7 +18,7 @@ import yaml
 from trove_classifiers import classifiers as known_classifiers
 
 from hook_repos import HOOK_REPOS
-from lab_template.validation import SUPPORTED_PYTHONS, default_python_min
+from lab_template.render.validation import SUPPORTED_PYTHONS, default_python_min
 from support import CHOICES, QUESTIONS, bake_in_process, copy_tree, git_commit_all, run
 
 # The repo-review checks each bake leaves out, with the reason its pyproject.toml gives.

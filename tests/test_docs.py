@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from lab_template.extensions import READTHEDOCS_PYTHONS
+from lab_template.render.extensions import READTHEDOCS_PYTHONS
 from support import bake_in_process, copy_tree, mentions, once_per_run, run
 
 # Output of the example notebook's only code cell, zscore([1.0, 2.0, 3.0, 4.0]): found in the

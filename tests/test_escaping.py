@@ -1,7 +1,7 @@
 """Awkward but valid answers give a valid repo; free text reaches the wheel's metadata intact.
 
 Researchers type real names: quotes, apostrophes, backslashes, colons, '#', umlauts, emoji.
-Every rendered format must escape them (see lab_template/extensions.py).
+Every rendered format must escape them (see lab_template/render/extensions.py).
 """
 
 from __future__ import annotations

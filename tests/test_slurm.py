@@ -12,7 +12,7 @@ import sys
 import pytest
 import yaml
 
-from lab_template.clusters import CLUSTERS
+from lab_template.render.clusters import CLUSTERS
 from slurm_cluster import SlurmCluster, SlurmError, cannot_run_here
 from support import (
     CHOICES,

@@ -8,17 +8,18 @@ import sys
 
 import pytest
 
-from lab_template import clusters, license_texts
-from lab_template.validation import CHOICES as RULE_CHOICES
-from lab_template.validation import RULES, answer_error
-from lab_template.write_copier_yml import COPIER_ONLY, copier_questions
+from lab_template.maintainer.write_copier_yml import copier_questions
+from lab_template.render import clusters, license_texts
+from lab_template.render.copier_questions import COPIER_ONLY
+from lab_template.render.validation import CHOICES as RULE_CHOICES
+from lab_template.render.validation import RULES, answer_error
 from support import CHOICES, QUESTIONS, TEMPLATE_DIR, TEMPLATE_ROOT, run
 
 TEST_COMMAND = "python -m pip install -r requirements-test.txt && python -m pytest"
 
 
 def test_copier_yml_is_generated_from_cookiecutter_json():
-    run(sys.executable, TEMPLATE_ROOT / "lab_template" / "write_copier_yml.py", "--check")
+    run(sys.executable, TEMPLATE_ROOT / "lab_template" / "maintainer" / "write_copier_yml.py", "--check")
 
 
 def test_ci_runs_the_readme_test_command():
@@ -70,13 +71,13 @@ def test_the_cluster_table_has_every_cluster_choice_and_no_other():
 
 
 def test_a_cluster_the_table_does_not_have_is_an_error_not_a_blank():
-    with pytest.raises(ValueError, match=r"no cluster 'none' in lab_template/clusters\.py"):
+    with pytest.raises(ValueError, match=r"no cluster 'none' in lab_template/render/clusters\.py"):
         clusters.cluster("none")
 
 
 def test_every_licence_choice_has_its_text_and_every_text_is_a_choice():
     assert sorted(CHOICES["license"]) == license_texts.available()
-    with pytest.raises(ValueError, match=r"add lab_template/licenses/WTFPL\.txt"):
+    with pytest.raises(ValueError, match=r"add lab_template/render/licenses/WTFPL\.txt"):
         license_texts.license_text("WTFPL", "2026", "Ada Lovelace")
 
 

@@ -57,7 +57,7 @@ def release(template: Path, version: str) -> None:
     top = text.index("\n## [") + 1
     section = f"## [{version}] - {DATE}\n\n{CHANGELOG_ENTRIES[version]}\n\n"
     changelog.write_text(text[:top] + section + text[top:], encoding="utf-8")
-    run(sys.executable, template / "lab_template" / "write_copier_yml.py")
+    run(sys.executable, template / "lab_template" / "maintainer" / "write_copier_yml.py")
     git_commit_all(template, f"Release {version}")
     run("git", "tag", f"v{version}", cwd=template)
 
@@ -75,7 +75,7 @@ def with_funding(cookiecutter: dict) -> dict:
 
 def release_code_and_questions(template: Path) -> None:
     """v1.1.0: one change of each kind of template code, a new question and a new choice."""
-    code = template / "lab_template"
+    code = template / "lab_template" / "render"
     edit(code / "clusters.py", '"mem": "60G"', '"mem": "64G"')  # the cluster table
     edit(code / "clusters.py", "\n}\n", '\n}\nCLUSTERS["aurora"] = {**CLUSTERS["puhti"], "name": "Aurora"}\n')
     edit(  # a filter: recipe maintainers in alphabetical order
@@ -105,16 +105,17 @@ def without_funding_and_renamed(cookiecutter: dict) -> dict:
 def release_removal_and_rename(template: Path) -> None:
     """v1.2.0: the question of v1.1.0 removed, slurm_account renamed hpc_account, a file dropped."""
     edit_json(template / "cookiecutter.json", without_funding_and_renamed)
-    validation = template / "lab_template" / "validation.py"
+    validation = template / "lab_template" / "render" / "validation.py"
     edit(validation, '    "funding": check_description,\n', "")
     edit(validation, '"slurm_account"', '"hpc_account"')
-    write_copier_yml = template / "lab_template" / "write_copier_yml.py"
-    edit(write_copier_yml, '    "slurm_account": {"when"', '    "hpc_account": {"when"')  # COPIER_ONLY
+    write_copier_yml = template / "lab_template" / "maintainer" / "write_copier_yml.py"
+    copier_questions = template / "lab_template" / "render" / "copier_questions.py"
+    edit(copier_questions, '    "slurm_account": {"when"', '    "hpc_account": {"when"')  # COPIER_ONLY
     edit(
         write_copier_yml,
         "MIGRATIONS: list[dict] = []",
         'MIGRATIONS: list[dict] = [{"version": "v1.2.0", "when": "{{ _stage == \'before\' }}", "command": '
-        '["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/migrate.py", '
+        '["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/migrate.py", '
         '"rename-answer", "slurm_account", "hpc_account"]}]',
     )
     for path in (template / TEMPLATE_DIR.name).rglob("*"):

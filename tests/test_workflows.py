@@ -13,7 +13,7 @@ import tomllib
 import pytest
 import yaml
 
-from lab_template.validation import SUPPORTED_PYTHONS
+from lab_template.render.validation import SUPPORTED_PYTHONS
 from support import CHOICES, TEMPLATE_ROOT, bake_in_process, copy_tree, git_commit_all, run
 
 # `uses: owner/repo[/path]@<full commit SHA> # v<version>`: a tag can be moved, a commit cannot.

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from jinja2 import pass_context
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "{{cookiecutter.package_name}}"
+from lab_template import TEMPLATE_ROOT
+
+TEMPLATE_DIR = TEMPLATE_ROOT / "{{cookiecutter.package_name}}"
 
 
 @cache

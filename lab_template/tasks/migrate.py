@@ -1,6 +1,6 @@
 """Steps that copier's migrations run in a repo being updated (see `_migrations` in copier.yml).
 
-    python lab_template/migrate.py rename-answer OLD NEW
+    python lab_template/tasks/migrate.py rename-answer OLD NEW
 
 renames a recorded answer in `.copier-answers.yml`, so that a question renamed in the template
 keeps the user's answer. Run it in the "before" stage: copier reads the answers again after that

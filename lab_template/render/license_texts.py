@@ -1,4 +1,4 @@
-"""The licences a repo can get: one text file per SPDX identifier in lab_template/licenses/.
+"""The licences a repo can get: one text file per SPDX identifier in lab_template/render/licenses/.
 
 A licence is its text file plus its identifier among the ``license`` choices of cookiecutter.json
 (a test checks that the two agree). In the text, ``[year]`` and ``[fullname]`` (choosealicense.com's
@@ -26,7 +26,7 @@ def license_text(spdx_id: str, year: str, holder: str) -> str:
     """The licence's text with the year and the copyright holder filled in, without its last newline."""
     path = LICENSES_DIR / f"{spdx_id}.txt"
     if not path.is_file():
-        raise ValueError(f"license: no text for {spdx_id!r}; add lab_template/licenses/{spdx_id}.txt")
+        raise ValueError(f"license: no text for {spdx_id!r}; add lab_template/render/licenses/{spdx_id}.txt")
     text = path.read_text(encoding="utf-8").rstrip("\n")
     return text.replace("[year]", str(year)).replace("[fullname]", str(holder).strip())
 

@@ -14,9 +14,9 @@ import keyword
 import re
 import sys
 import unicodedata
-from pathlib import Path
 
-from lab_template.stdlib_names import STDLIB_MODULES
+from lab_template import TEMPLATE_ROOT
+from lab_template.render.stdlib_names import STDLIB_MODULES
 
 # The Python versions offered, each with the month its support ends ("Lifespan" in its release
 # PEP: 619, 664, 693, 719, 745, 790).
@@ -42,9 +42,7 @@ def default_python_min(on: str = TEMPLATE_RELEASED) -> str:
 
 # cookiecutter.json, read once for all of lab_template (each tool's copy of the template reads
 # its own).
-COOKIECUTTER_JSON: dict = json.loads(
-    (Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text(encoding="utf-8")
-)
+COOKIECUTTER_JSON: dict = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
 # The choices of every choice question, as cookiecutter.json lists them: the one list of the
 # licences, clusters, docs and recipe formats.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -345,25 +343,66 @@ RULES = {
 }
 
 
+# The decisions that copier records beside the answers (lab_template/render/copier_questions.py):
+# which of the template's files a repo takes. Their values are a boolean and a list, not text.
+
+
+def check_example_code(value: object) -> str | None:
+    if not isinstance(value, bool) and str(value).lower() not in {"true", "false"}:
+        return _error("example_code", "must be true or false", value, "false")
+    return None
+
+
+def check_omit(value: object) -> str | None:
+    """A list of the template's paths, relative to the repo's root, '/'-separated."""
+    paths = value if isinstance(value, list) else None
+    bad = [
+        path
+        for path in paths or []
+        if not isinstance(path, str)
+        or not path.strip("/")
+        or path.startswith("/")
+        or any(part in {"", ".", ".."} for part in path.rstrip("/").split("/"))
+    ]
+    if paths is None or bad:
+        return _error(
+            "omit",
+            "must be a list of the template's paths relative to the repo's root, such as docs/ or "
+            "README.md (no leading '/', no '..')",
+            bad[0] if bad else value,
+            "[docs/, README.md]",
+        )
+    return None
+
+
+DECISION_RULES = {
+    "example_code": check_example_code,
+    "omit": check_omit,
+}
+
+
 def answer_error(field: str, value: object) -> str:
     """The message for one answer, or "" if it is good (copier's validator contract)."""
+    if field in DECISION_RULES:
+        return DECISION_RULES[field](value) or ""
     return RULES[field](str(value)) or ""
 
 
 def first_error(answers: dict) -> str | None:
     """The message for the first bad answer, in question order, or None."""
-    for field, rule in RULES.items():
-        if field in answers and (message := rule(str(answers[field]))):
+    for field in (*RULES, *DECISION_RULES):
+        if field in answers and (message := answer_error(field, answers[field])):
             return message
     return None
 
 
 def unknown_question_error(answers: dict) -> str | None:
     """The message for the first answer to no question (a misspelled name), or None."""
+    known = (*RULES, *DECISION_RULES)
     for field in answers:
-        if not field.startswith("_") and field not in RULES:
-            close = difflib.get_close_matches(field, RULES, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"the questions are {', '.join(RULES)}"
+        if not field.startswith("_") and field not in known:
+            close = difflib.get_close_matches(field, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"the questions are {', '.join(known)}"
             return f"{field}: is not a question of this template; {hint}"
     return None
 

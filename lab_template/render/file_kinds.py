@@ -2,13 +2,14 @@
 
 The one place that says so. On adoption of an existing repo, and on every later update:
 
-- STARTER files are a first version for the repo to make its own: written only where the repo
-  has no such file (copier's ``_skip_if_exists``). The example code among them (``EXAMPLE_CODE``,
-  whose ``__init__.py`` imports the example module) is written only into a package that is new,
-  never into a package that the repo already has.
+- STARTER files are a first version for the repo to make its own. A repo that takes the
+  template over keeps its own (they are recorded in the answers file's ``omit``, which the
+  template never writes), and gets no example code at all (``EXAMPLE_CODE``, whose
+  ``__init__.py`` imports the example module) if it had a Python project of its own
+  (``example_code: false``): see lab_template/render/repo_answers.py.
 - INFRASTRUCTURE files are the template's: written over the repo's version, which the
   adoption summary says how to see.
-- MERGED files keep the repo's entries and gain the template's (see ``lab_template.adoption``).
+- MERGED files keep the repo's entries and gain the template's (see lab_template/tasks/adopt.py).
 
 Paths are as the generated repo has them, with ``{package}`` for the package folder.
 A test checks that every file of the template tree is in exactly one of the three.
@@ -96,13 +97,12 @@ def kind_of(path: str, package: str) -> str | None:
     return None
 
 
-def copier_skip_if_exists() -> list[str]:
-    """copier's ``_skip_if_exists``: the starter files, with the package as copier names it.
+def example_code(package: str) -> list[str]:
+    """The repo paths of the example code, for a package name."""
+    return [pattern.format(package=package) for pattern in EXAMPLE_CODE]
 
-    Only while copying (adoption): an update merges the template's changes to a starter file
-    with the repo's, as for any file, instead of never touching it again.
-    """
-    return [
-        "{% if copier_operation() == 'copy' %}" + pattern.format(package="{{ package_name }}") + "{% endif %}"
-        for pattern in STARTER
-    ]
+
+def example_code_folders(package: str) -> list[str]:
+    """The template's folders that hold example code and nothing else ('<folder>/'): what is
+    left out, whole, where the example code is off (a test checks they hold nothing else)."""
+    return sorted({path.split("/")[0] + "/" for path in example_code(package)})

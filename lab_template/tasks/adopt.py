@@ -1,224 +1,28 @@
-"""Adopting the template in a repo that already exists, with copier, without losing a line.
+"""copier's task after adopting the template in a repo that exists: merge, then say what happened.
 
-Three parts, used by copier only (cookiecutter always writes a new folder):
+Run by copier (``_tasks`` in copier.yml) after ``copier copy`` into a git repo: merges
+pyproject.toml, .gitignore and .gitattributes with the repo's committed version, and prints
+what the adoption did. It compares with the repo's ``HEAD``, so the repo must be committed
+first. The questions' defaults that the repo gives, and the decisions on which files it takes,
+are made while rendering (lab_template/render/repo_answers.py).
 
-- ``repo_says(dst_path)``: what the repo already says about the questions (pyproject.toml,
-  the package folder, LICENSE, CITATION.cff, the ``origin`` remote); copier.yml makes these the
-  questions' defaults.
-- ``starter_code()``: False in a repo whose package is already committed, so the example code
-  is not written next to the package's own modules (lab_template/file_kinds.py).
-- A task run after copying (``python lab_template/adoption.py``): merges pyproject.toml,
-  .gitignore and .gitattributes with the repo's committed version, and prints what the
-  adoption did. It compares with the repo's ``HEAD``, so the repo must be committed first.
-
-tomlkit (format-preserving TOML) is needed in copier's environment to adopt a repo; it is
-imported only then, so cookiecutter and copier work without it for new repos.
+tomlkit (format-preserving TOML) is needed in copier's environment to adopt a repo.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script, by its path
 
-_TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
-if _TEMPLATE_ROOT not in sys.path:
-    sys.path.insert(0, _TEMPLATE_ROOT)
+from lab_template.render import file_kinds, validation
+from lab_template.render.repo_answers import TOMLKIT_MISSING
+from lab_template.render.repo_answers import git as _git
 
-from lab_template import file_kinds, license_texts, validation
-
-# Folders that are never the package, when looking for it among the repo's top-level folders.
-_NOT_THE_PACKAGE = {"tests", "test", "docs", "doc", "docsrc", "examples", "build", "dist", "tools"}
 # The template's default, which says only that the repo gave no email: never put into metadata.
 PLACEHOLDER_EMAIL = validation.COOKIECUTTER_JSON["author_email"]
-TOMLKIT_MISSING = (
-    "adopting a repo needs tomlkit where copier runs: pip install tomlkit (or pipx inject copier tomlkit)"
-)
-_GITHUB_REMOTE = re.compile(r"github\.com[:/]+(?P<org>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$")
-
-
-def _git(repo: Path, *args: str) -> str | None:
-    """A git command's output in repo, or None if it fails (not a repo, no such object)."""
-    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
-    return result.stdout if result.returncode == 0 else None
-
-
-# --- What the repo says: the questions' defaults ---------------------------------------------------
-
-
-def license_from_text(text: str) -> str | None:
-    """The SPDX id of the licence whose text this is, among the template's choices: one of the
-    template's own texts, or a shortened or reworded copy that the marks below recognise."""
-    if spdx_id := license_texts.matching_license(text):
-        return spdx_id
-    if "Apache License" in text and "Version 2.0" in text:
-        return "Apache-2.0"
-    if "GNU GENERAL PUBLIC LICENSE" in text and "Version 3" in text:
-        return "GPL-3.0-or-later"
-    if "Permission is hereby granted, free of charge" in text:
-        return "MIT"
-    if "Redistribution and use in source and binary forms" in text and "Neither the name" in text:
-        return "BSD-3-Clause"
-    return None
-
-
-def _python_min(requires_python: str) -> str | None:
-    match = re.search(r">=\s*(3\.\d+)", requires_python)
-    return match.group(1) if match else None
-
-
-def _package_folder(repo: Path, project: dict, tool: dict) -> str | None:
-    """The import package: the first one pyproject.toml lists, else the one top-level package."""
-    packages = tool.get("setuptools", {}).get("packages")
-    if isinstance(packages, list) and packages:
-        return str(packages[0]).split(".")[0]
-    candidates = sorted(
-        p.name
-        for p in repo.iterdir()
-        if p.is_dir() and (p / "__init__.py").is_file() and p.name not in _NOT_THE_PACKAGE
-    )
-    name = str(project.get("name", "")).lower().replace("-", "_")
-    if name in candidates:
-        return name
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def _citation(repo: Path) -> dict:
-    try:
-        data = yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _author(project: dict, citation: dict) -> tuple[str | None, str | None]:
-    for author in project.get("authors", []):
-        if isinstance(author, dict) and author.get("name"):
-            return author.get("name"), author.get("email")
-    for author in citation.get("authors", []):
-        if isinstance(author, dict) and author.get("family-names"):
-            name = f"{author.get('given-names', '')} {author['family-names']}".strip()
-            return name, author.get("email")
-    return None, None
-
-
-def _license(repo: Path, project: dict) -> str | None:
-    declared = project.get("license")
-    if isinstance(declared, str) and declared in validation.CHOICES["license"]:
-        return declared
-    for name in ("LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING"):
-        try:
-            text = (repo / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        return license_from_text(text)
-    return None
-
-
-@functools.cache
-def _repo_says(dst_path: str) -> dict[str, str]:
-    import tomlkit
-
-    repo = Path(dst_path)
-    if not repo.is_dir():
-        return {}
-    try:
-        pyproject = tomlkit.parse((repo / "pyproject.toml").read_text(encoding="utf-8")).unwrap()
-    except (OSError, tomlkit.exceptions.TOMLKitError):
-        pyproject = {}
-    project, tool = pyproject.get("project", {}), pyproject.get("tool", {})
-    citation = _citation(repo)
-    author_name, author_email = _author(project, citation)
-    found = {
-        "project_name": project.get("name") or citation.get("title"),
-        "distribution_name": project.get("name"),
-        "package_name": _package_folder(repo, project, tool),
-        "description": project.get("description") or citation.get("abstract"),
-        "author_name": author_name,
-        "author_email": author_email,
-        "license": _license(repo, project),
-        "python_min": _python_min(str(project.get("requires-python", ""))),
-    }
-    remote = _git(repo, "remote", "get-url", "origin")
-    if remote and (match := _GITHUB_REMOTE.search(remote.strip())):
-        found["github_org"] = match["org"]
-        found["repo_name"] = match["repo"]  # for a repo-name question, when the template has one
-    # Sphinx docs of the repo's own elsewhere than docs/: the template's docs (and the
-    # workflow that would publish them in place of the repo's) stay off unless asked for.
-    if not (repo / "docs").exists() and any((repo / name).is_dir() for name in ("docsrc", "doc")):
-        found["docs"] = "none"
-    return {key: str(value).strip() for key, value in found.items() if value}
-
-
-def repo_says(dst_path) -> dict[str, str]:
-    """Answers that the repo at dst_path already gives; {} for a new folder.
-
-    Only values the template accepts are kept, so a default from the repo never stops
-    `copier copy --defaults`; anything else falls back to the usual default.
-    """
-    try:
-        import tomlkit  # noqa: F401
-    except ImportError:
-        if (Path(dst_path) / "pyproject.toml").is_file():  # a repo to adopt: stop before writing
-            raise RuntimeError(TOMLKIT_MISSING) from None
-        return {}
-    try:
-        found = _repo_says(str(Path(dst_path).resolve()))
-    except Exception:  # noqa: BLE001 - a repo we cannot read gives no defaults, not a crash
-        return {}
-    return {
-        key: value
-        for key, value in found.items()
-        if key not in validation.RULES or not validation.answer_error(key, value)
-    }
-
-
-# --- Starter code: not next to a package that exists ------------------------------------------------
-
-
-@functools.cache
-def package_is_committed(dst_path: str, package_name: str) -> bool:
-    """Whether the repo at dst_path has files of the package folder in its HEAD commit.
-
-    HEAD rather than the folder: copier creates the folder while it renders.
-    """
-    listed = _git(Path(dst_path), "ls-tree", "-r", "--name-only", "HEAD", "--", f"{package_name}/")
-    return bool(listed and listed.strip())
-
-
-def in_git_repo(dst_path) -> bool:
-    """Whether dst_path is inside a git work tree: the adoption task has nothing to do elsewhere.
-
-    Checked without running git, so that a plain copy starts no extra process.
-    """
-    path = Path(dst_path).resolve()
-    return any((folder / ".git").exists() for folder in (path, *path.parents))
-
-
-def copier_operation() -> str:
-    """'copy' or 'update': what copier is doing now ('copy' outside copier).
-
-    copier tells its tasks (`_copier_operation`) but not its file patterns; it keeps the
-    operation in a context variable, read here.
-    """
-    try:
-        from copier._main import _operation
-    except ImportError:
-        return "copy"
-    return str(_operation.get("copy"))
-
-
-def starter_code(context) -> bool:
-    """False when copier adopts a repo whose package already exists; True otherwise."""
-    conf = context.get("_copier_conf")
-    package_name = context.get("package_name")
-    if conf is None or not package_name:  # cookiecutter: always a new folder
-        return True
-    return not package_is_committed(str(Path(conf["dst_path"]).resolve()), str(package_name))
 
 
 # --- Merging with the repo's version ----------------------------------------------------------------
@@ -475,10 +279,6 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
     if head is None:
         return []
     head = head.strip()
-    # The example tests' folder, left empty where the package existed (no example code).
-    tests = repo / package / "tests"
-    if tests.is_dir() and not any(tests.iterdir()):
-        tests.rmdir()
     merge_notes: list[str] = []
     for path in file_kinds.paths("merged", package):
         committed, current = _committed(repo, path), repo / path

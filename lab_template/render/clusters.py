@@ -145,5 +145,5 @@ def cluster(name: str) -> dict[str, str]:
         return CLUSTERS[name]
     except KeyError:
         raise ValueError(
-            f"hpc_cluster: no cluster {name!r} in lab_template/clusters.py (it has {', '.join(CLUSTERS)})"
+            f"hpc_cluster: no cluster {name!r} in lab_template/render/clusters.py (it has {', '.join(CLUSTERS)})"
         ) from None

@@ -1,8 +1,9 @@
 """Write copier.yml from cookiecutter.json, the one place where the questions are defined.
 
-Run ``python lab_template/write_copier_yml.py`` after changing cookiecutter.json; with
-``--check`` it only exits 1 if copier.yml is out of date (a test runs that). Keys that only
-copier has for a question (such as ``when``) are in ``COPIER_ONLY`` below.
+Run ``python lab_template/maintainer/write_copier_yml.py`` after changing cookiecutter.json; with
+``--check`` it only exits 1 if copier.yml is out of date (a test runs that). What only copier
+has (keys such as ``when``, and the decisions it records beside the answers) is in
+lab_template/render/copier_questions.py.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lab_template import file_kinds
+from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS, decision_exclusions
 
 HEADER = """\
-# Generated from cookiecutter.json by lab_template/write_copier_yml.py: edit that file, not this one.
+# Generated from cookiecutter.json by lab_template/maintainer/write_copier_yml.py: edit those, not this.
 # Run with copier >= 9.6, copier-template-extensions and tomlkit, and --trust (the Jinja extensions
 # below are Python code from this repository).
 """
@@ -35,26 +36,27 @@ SETTINGS = {
     "_envops": {"keep_trailing_newline": True},
     "_jinja_extensions": [
         "copier_template_extensions.TemplateExtensionLoader",
-        "lab_template/extensions.py:LabExtension",
-        "lab_template/copier_namespace.py:CookiecutterNamespace",
+        "lab_template/render/extensions.py:LabExtension",
+        "lab_template/render/copier_namespace.py:CookiecutterNamespace",
     ],
     # Leave out the folders whose files are all switched off, which cookiecutter's post-gen hook
-    # removes (lab_template/tree.py); one pattern per line, anchored at the project root.
-    # `copier update` also renders this with the repo's older template version, which may not
-    # have switched_off_dirs.
+    # removes (lab_template/render/tree.py), and what the recorded decisions leave out; one
+    # pattern per line, anchored at the project root. `copier update` also renders these with the
+    # repo's older template version, which may not have switched_off_dirs or the decisions.
     "_exclude": [
         (
             "{% if switched_off_dirs is defined %}{% for folder in switched_off_dirs() %}"
             "/{{ folder }}{{ '\\n' }}{% endfor %}{% endif %}"
-        )
+        ),
+        *decision_exclusions(),
     ],
     "_tasks": [
-        # Adoption of an existing repo (lab_template/adoption.py): merge, then say what happened.
+        # Adoption of an existing repo (lab_template/tasks/adopt.py): merge, then say what happened.
         # Outside git there is nothing to adopt, and no need to start a process to find that out.
         {
             "command": [
                 "{{ _copier_python }}",
-                "{{ _copier_conf.src_path }}/lab_template/adoption.py",
+                "{{ _copier_conf.src_path }}/lab_template/tasks/adopt.py",
                 "{{ package_name }}",
                 "{{ docs }}",
                 "{{ hpc_cluster }}",
@@ -62,8 +64,6 @@ SETTINGS = {
             "when": "{{ _copier_operation == 'copy' and in_git_repo(_copier_conf.dst_path) }}",
         },
     ],
-    # The repo's own versions of the starter files stay (lab_template/file_kinds.py).
-    "_skip_if_exists": file_kinds.copier_skip_if_exists(),
 }
 
 
@@ -71,25 +71,17 @@ SETTINGS = {
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
 # The last step of every update, whatever the versions: keep the user's changed files that the
-# update deleted, and list the conflicts (lab_template/update_report.py).
+# update deleted, and list the conflicts (lab_template/tasks/update_report.py).
 UPDATE_REPORT = {
-    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/update_report.py"],
+    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py"],
     "when": "{{ _stage == 'after' }}",
 }
 
 
 def from_the_repo(name: str, default: str) -> str:
-    """A copier default: what an existing repo says (lab_template/adoption.py), else the usual."""
+    """A copier default: what an existing repo says (lab_template/render/repo_answers.py), else the usual."""
     usual = default[2:-2].strip() if default.startswith("{{") else json.dumps(default)
     return f"{{{{ repo_says(_copier_conf.dst_path).get({name!r}) or ({usual}) }}}}"
-
-
-# Keys that only copier has, merged into a question's entry (cookiecutter asks every question).
-# `when`: copier asks the question, and records its answer, only if this is true; templates still
-# get the default, and cookiecutter's answers file leaves the answer out too (answers.py).
-COPIER_ONLY: dict[str, dict] = {
-    "slurm_account": {"when": "{{ hpc_cluster != 'none' }}"},
-}
 
 
 def copier_questions(cookiecutter: dict) -> dict:
@@ -110,6 +102,13 @@ def copier_questions(cookiecutter: dict) -> dict:
         question["default"] = from_the_repo(name, question["default"])
         question["validator"] = f"{{{{ answer_error({name!r}, {name}) }}}}"
         questions[name] = {**question, **COPIER_ONLY.get(name, {})}
+    for name, decision in DECISIONS.items():
+        questions[name] = {
+            "type": decision["type"],
+            "help": decision["help"],
+            "default": f"{{{{ repo_says(_copier_conf.dst_path).get({name!r}, {decision['new_repo']!r}) | tojson }}}}",
+            "validator": f"{{{{ answer_error({name!r}, {name}) }}}}",
+        }
     return questions
 
 
@@ -129,7 +128,10 @@ def main(argv: list[str]) -> int:
     text = render()
     if "--check" in argv:
         if target.read_text(encoding="utf-8") != text:
-            print("copier.yml is out of date: run python lab_template/write_copier_yml.py", file=sys.stderr)
+            print(
+                "copier.yml is out of date: run python lab_template/maintainer/write_copier_yml.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     target.write_text(text, encoding="utf-8")

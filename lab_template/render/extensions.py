@@ -26,9 +26,9 @@ from pathlib import Path
 from jinja2 import pass_context
 from jinja2.ext import Extension
 
-# copier loads this file by its path, not as ``lab_template.extensions``: make the sibling modules
-# importable the same way under both tools.
-_TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
+# copier loads this file by its path, not as ``lab_template.render.extensions``: make the template's
+# other modules importable the same way under both tools.
+_TEMPLATE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 def _forget_other_checkouts() -> None:
@@ -51,7 +51,15 @@ def _forget_other_checkouts() -> None:
 
 _forget_other_checkouts()
 
-from lab_template import adoption, answers, clusters, compile_cache, license_texts, tree, validation
+from lab_template.render import (
+    answers,
+    clusters,
+    compile_cache,
+    license_texts,
+    repo_answers,
+    tree,
+    validation,
+)
 
 
 def to_package_name(project_name: str) -> str:
@@ -263,12 +271,10 @@ class LabExtension(Extension):
             check_answers=check_answers,
             cluster=clusters.cluster,
             license_text=license_texts.license_text,
-            repo_says=adoption.repo_says,
-            copier_operation=adoption.copier_operation,
-            starter_code=pass_context(adoption.starter_code),
+            repo_says=repo_answers.repo_says,
             template_folders=tree.template_folders,
             switched_off_dirs=tree.switched_off_dirs,
-            in_git_repo=adoption.in_git_repo,
+            in_git_repo=repo_answers.in_git_repo,
         )
 
     def preprocess(self, source, name, filename=None):

@@ -10,14 +10,13 @@ Jinja only (all there wherever cookiecutter runs).
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import jinja2
 import yaml
 
-from lab_template.write_copier_yml import COPIER_ONLY
+from lab_template import TEMPLATE_ROOT
+from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS
 
-TEMPLATE_ROOT = str(Path(__file__).resolve().parent.parent)
 # cookiecutter's ways of naming a remote template; anything else is a local folder.
 _REMOTE_PREFIXES = ("gh:", "gl:", "bb:", "git@", "git+", "http://", "https://", "ssh://", "file://")
 
@@ -57,7 +56,9 @@ def _true(rendered: str) -> bool:
 def answers_yaml(context: dict) -> str:
     """The answers file's YAML from cookiecutter's context (the answers and ``_template``)."""
     answers = asked_by_copier({key: value for key, value in context.items() if not key.startswith("_")})
-    answers["_src_path"] = template_source(context["_template"], TEMPLATE_ROOT)
-    if commit := template_version(TEMPLATE_ROOT):
+    # cookiecutter always makes a new repo, which takes every file of the template.
+    answers.update((name, decision["new_repo"]) for name, decision in DECISIONS.items())
+    answers["_src_path"] = template_source(context["_template"], str(TEMPLATE_ROOT))
+    if commit := template_version(str(TEMPLATE_ROOT)):
         answers["_commit"] = commit
     return yaml.safe_dump(answers, sort_keys=True, allow_unicode=True)

@@ -11,9 +11,8 @@ from collections.abc import Mapping
 
 from copier_template_extensions import ContextHook
 
-from lab_template import validation
-from lab_template.adoption import copier_operation
-from lab_template.validation import exit_on_bad_answers
+from lab_template.render import validation
+from lab_template.render.validation import exit_on_bad_answers
 
 COOKIECUTTER_JSON = validation.COOKIECUTTER_JSON
 QUESTIONS = [key for key in COOKIECUTTER_JSON if not key.startswith("_")]
@@ -25,6 +24,19 @@ PRIVATE = {
     for key, value in COOKIECUTTER_JSON.items()
     if key.startswith("__") and key != "__prompts__" and not key.endswith("_checked")
 }
+
+
+def copier_operation() -> str:
+    """'copy' or 'update': what copier is doing now ('copy' outside copier).
+
+    copier tells its tasks and `_exclude` (`_copier_operation`) but not its context hooks; it
+    keeps the operation in a context variable of a private module, read here.
+    """
+    try:
+        from copier._main import _operation
+    except ImportError:
+        return "copy"
+    return str(_operation.get("copy"))
 
 
 class _Namespace(Mapping):
