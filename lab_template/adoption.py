@@ -151,6 +151,11 @@ def _repo_says(dst_path: str) -> dict[str, str]:
     # workflow that would publish them in place of the repo's) stay off unless asked for.
     if not (repo / "docs").exists() and any((repo / name).is_dir() for name in ("docsrc", "doc")):
         found["docs"] = "none"
+    elif any((repo / name).is_file() for name in (".readthedocs.yaml", ".readthedocs.yml")):
+        found["docs"] = "readthedocs"  # the host the repo already publishes on
+    # A conda-build recipe stays one (its feedstock keeps the format).
+    if (repo / "recipe" / "meta.yaml").is_file() and not (repo / "recipe" / "recipe.yaml").exists():
+        found["conda_recipe"] = "meta.yaml"
     return {key: str(value).strip() for key, value in found.items() if value}
 
 
@@ -498,7 +503,7 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
     starter = [
         path
         for path in file_kinds.paths("starter", package)
-        if not (path.startswith("docs/") and docs != "sphinx")
+        if not (path.startswith("docs/") and docs == "none")
         and not (path == "docs/hpc.md" and hpc_cluster == "none")
         and _git(repo, "cat-file", "-e", f"HEAD:./{path}") is not None
     ]
