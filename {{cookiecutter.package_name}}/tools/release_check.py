@@ -287,6 +287,8 @@ def check(version: str | None) -> None:
             "vX.Y.Z will release version X.Y.Z; to check that release before you make the tag, "
             "build and check with --version X.Y.Z."
         )
+    elif version:
+        print(f"{sdist.name} and {wheel.name} pass the checks of the release v{version}")
 
 
 def test_wheel(venv_dir: Path | None) -> None:
