@@ -204,7 +204,7 @@ def test_update_renders_each_version_with_its_own_code(how, made_at_v1, releases
     run_job = (repo / "slurm" / "run_job.sh").read_text()
     assert "#SBATCH --mem=64G\n" in run_job  # the cluster table
     assert "#SBATCH --account=project:gpu\n" in run_job  # the rule
-    recipe = (repo / "recipe" / "meta.yaml").read_text()
+    (recipe,) = [path.read_text() for path in (repo / "recipe").iterdir()]
     assert recipe.index("- ada-id") < recipe.index("- zed-id")  # the filter
     assert "Copyright (c) 1999, Your Name" in (repo / "LICENSE").read_text()  # the private value
     # The new question's default is recorded, and used.

@@ -70,12 +70,31 @@ SETTINGS = {
 # copier's migrations, which `copier update` runs (the README's "Questions" says when a release
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
+# Answers that the template no longer offers, rewritten as their equivalents before the update
+# renders the new version (copier would drop them and take the default). No version: each
+# changes nothing unless the repo recorded the old answer, so it runs at every update.
+REPLACED_ANSWERS = [
+    # docs=sphinx published the docs on GitHub Pages (and shipped a Read the Docs config too).
+    ("docs", "sphinx", "pages"),
+]
 # The last step of every update, whatever the versions: keep the user's changed files that the
 # update deleted, and list the conflicts (lab_template/tasks/update_report.py).
 UPDATE_REPORT = {
     "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py"],
     "when": "{{ _stage == 'after' }}",
 }
+
+
+def answer_replacements() -> list[dict]:
+    """The before-stage migrations of REPLACED_ANSWERS (lab_template/tasks/migrate.py replace-answer)."""
+    script = "{{ _copier_conf.src_path }}/lab_template/tasks/migrate.py"
+    return [
+        {
+            "command": ["{{ _copier_python }}", script, "replace-answer", question, old, new],
+            "when": "{{ _stage == 'before' }}",
+        }
+        for question, old, new in REPLACED_ANSWERS
+    ]
 
 
 def from_the_repo(name: str, default: str) -> str:
@@ -115,7 +134,11 @@ def copier_questions(cookiecutter: dict) -> dict:
 def render() -> str:
     cookiecutter = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
     body = yaml.safe_dump(
-        {**SETTINGS, "_migrations": [*MIGRATIONS, UPDATE_REPORT], **copier_questions(cookiecutter)},
+        {
+            **SETTINGS,
+            "_migrations": [*answer_replacements(), *MIGRATIONS, UPDATE_REPORT],
+            **copier_questions(cookiecutter),
+        },
         sort_keys=False,
         allow_unicode=True,
         width=100,

@@ -126,7 +126,7 @@ def _tree_has(repo: Path, tree: str, path: str) -> bool:
 
 def _first_answers_commit(repo: Path) -> str | None:
     """The commit that added the answers file (the one that took the template), if any."""
-    added = git(repo, "rev-list", "--diff-filter=A", "HEAD", "--", ANSWERS_FILE)
+    added = git(repo, "log", "--diff-filter=A", "--format=%H", "HEAD", "--", ANSWERS_FILE)
     return added.split()[-1] if added and added.split() else None
 
 
@@ -190,6 +190,11 @@ def _repo_says(dst_path: str) -> dict:
     # workflow that would publish them in place of the repo's) stay off unless asked for.
     if not (repo / "docs").exists() and any((repo / name).is_dir() for name in ("docsrc", "doc")):
         found["docs"] = "none"
+    elif any((repo / name).is_file() for name in (".readthedocs.yaml", ".readthedocs.yml")):
+        found["docs"] = "readthedocs"  # the host the repo already publishes on
+    # A conda-build recipe stays one (its feedstock keeps the format).
+    if (repo / "recipe" / "meta.yaml").is_file() and not (repo / "recipe" / "recipe.yaml").exists():
+        found["conda_recipe"] = "meta.yaml"
     if git(repo, "rev-parse", "--git-dir") is not None:
         found["example_code"] = not had_own_project(repo)
         found["omit"] = own_starter_files(repo, package)
