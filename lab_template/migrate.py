@@ -3,28 +3,75 @@
     python lab_template/migrate.py rename-answer OLD NEW
 
 renames a recorded answer in `.copier-answers.yml`, so that a question renamed in the template
-keeps the user's answer. Run it in the "before" stage: copier reads the answers again after that
-stage, and renders the new version with them.
+keeps the user's answer.
+
+    python lab_template/migrate.py retire-clusters
+
+moves a repo whose `hpc_cluster` is a retired cluster (RETIRED in lab_template/clusters.py) to
+its successor, and prints one line that starts with "changed ", saying what changed and what to
+check (tools/template_update.py of a generated repo puts it in the pull request). copier would
+otherwise drop an answer that is no longer a choice and take the default cluster.
+
+Run them in the "before" stage: copier renders the old version with the answers as they were,
+reads them again after that stage, and renders the new version with them.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import yaml
 
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lab_template.clusters import CLUSTERS, RETIRED
+
 ANSWERS_FILE = Path(".copier-answers.yml")
 
 
-def rename_answer(old: str, new: str) -> None:
+def read_answers() -> tuple[str, dict]:
+    """The answers file's comment header, and its answers."""
     text = ANSWERS_FILE.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
-    answers = yaml.safe_load(text)
-    if old in answers and new not in answers:
-        answers[new] = answers.pop(old)
+    return header, yaml.safe_load(text)
+
+
+def write_answers(header: str, answers: dict) -> None:
     ANSWERS_FILE.write_text(
         header + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True), encoding="utf-8"
+    )
+
+
+def rename_answer(old: str, new: str) -> None:
+    header, answers = read_answers()
+    if old in answers and new not in answers:
+        answers[new] = answers.pop(old)
+    write_answers(header, answers)
+
+
+def retire_clusters() -> str | None:
+    """Move a retired hpc_cluster to its successor; the line that says so, or None."""
+    header, answers = read_answers()
+    old = answers.get("hpc_cluster")
+    if old not in RETIRED:
+        return None
+    retired = RETIRED[old]
+    new = retired["successor"]
+    answers["hpc_cluster"] = new
+    write_answers(header, answers)
+    successor = CLUSTERS[new]
+    account = answers.get("slurm_account", "your project")
+    return (
+        f"changed hpc_cluster: {old} -> {new}: {retired['name']}'s computing shut down on "
+        f"{retired['shut_down']} and {successor['name']} replaces it; slurm/ and the README's "
+        f"section on the cluster now use {successor['name']}'s login nodes, partitions, GPUs and "
+        f"Python environment. Check that {successor['name']} is a service of your project "
+        f"{account} (a project of {retired['name']}'s can add it: {retired['moving']}), then make "
+        f"the venv again on {successor['name']} as the README says"
     )
 
 
@@ -34,8 +81,14 @@ def main() -> None:
     rename = commands.add_parser("rename-answer", help="rename a recorded answer")
     rename.add_argument("old")
     rename.add_argument("new")
+    commands.add_parser("retire-clusters", help="move a retired hpc_cluster to its successor")
     arguments = parser.parse_args()
-    rename_answer(arguments.old, arguments.new)
+    if arguments.command == "rename-answer":
+        rename_answer(arguments.old, arguments.new)
+    else:
+        line = retire_clusters()
+        if line:
+            print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":

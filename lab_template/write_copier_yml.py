@@ -70,6 +70,17 @@ SETTINGS = {
 # copier's migrations, which `copier update` runs (the README's "Questions" says when a release
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
+# Before every update, whatever the versions: a repo whose cluster was retired moves to its
+# successor, with a line that says so (RETIRED in lab_template/clusters.py); copier would
+# otherwise drop the answer, no longer a choice, and take the default.
+RETIRE_CLUSTERS = {
+    "command": [
+        "{{ _copier_python }}",
+        "{{ _copier_conf.src_path }}/lab_template/migrate.py",
+        "retire-clusters",
+    ],
+    "when": "{{ _stage == 'before' }}",
+}
 # The last step of every update, whatever the versions: keep the user's changed files that the
 # update deleted, and list the conflicts (lab_template/update_report.py).
 UPDATE_REPORT = {
@@ -116,7 +127,11 @@ def copier_questions(cookiecutter: dict) -> dict:
 def render() -> str:
     cookiecutter = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
     body = yaml.safe_dump(
-        {**SETTINGS, "_migrations": [*MIGRATIONS, UPDATE_REPORT], **copier_questions(cookiecutter)},
+        {
+            **SETTINGS,
+            "_migrations": [RETIRE_CLUSTERS, *MIGRATIONS, UPDATE_REPORT],
+            **copier_questions(cookiecutter),
+        },
         sort_keys=False,
         allow_unicode=True,
         width=100,
