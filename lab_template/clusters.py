@@ -28,8 +28,10 @@ only this table. Each entry gives the defaults of a one-GPU job, from the cluste
 - ``cpu_login_host``: where CPU-only jobs are submitted from, if not ``login_host``;
   empty elsewhere.
 
-``RETIRED`` lists the clusters the template no longer offers, and the one that replaces each:
-``copier update`` moves a repo that chose one to its successor (lab_template/migrate.py).
+``RETIRED`` lists the clusters the template no longer offers: each one's ``name``, the day its
+computing shut down (``shut_down``), its ``successor`` among CLUSTERS and the page on
+``moving`` there. ``copier update`` moves a repo that chose one to its successor
+(lab_template/migrate.py).
 """
 
 from __future__ import annotations

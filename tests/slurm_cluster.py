@@ -298,10 +298,13 @@ class SlurmCluster:
         return [_parse_record(line) for line in result.stdout.splitlines() if line.strip()]
 
     def accounting(
-        self, job_id: str, *options: str, tasks: int = 1, timeout: float = 30
+        self, job_id: str, *options: str, tasks: int = 1, timeout: float = 120
     ) -> list[dict[str, str]]:
         """`sacct OPTIONS -j ID` rows (jobs, then steps), once slurmdbd has the whole job (each of
-        an array's ``tasks``): it records a job a moment after the controller is done with it."""
+        an array's ``tasks``): it records a job a moment after the controller is done with it.
+
+        The timeout allows for a machine busy with the rest of the test run: the jobs of the
+        README's commands are all submitted at once, and each starts Python twice."""
         deadline = time.monotonic() + timeout
         while True:
             result = self._run(
