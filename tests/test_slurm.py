@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -449,12 +450,26 @@ def cloned_repo(released_repo):
     return once_per_run("slurm-repo", clone) / released_repo.name
 
 
+# The clusters whose repo makes its own venv by the README's step 3 (see cluster_repo).
+OWN_VENV = ("roihu",)
+
+
+def readme_environment_commands(repo: Path) -> str:
+    """The commands of the README's step 3, which make the Python environment."""
+    step = readme_section(repo).split("\n3. ", 1)[1].split("\n4. ", 1)[0]
+    block = step.split("```bash\n", 1)[1].split("```", 1)[0]
+    return textwrap.dedent(block)
+
+
 @pytest.fixture(scope="session")
-def cluster_repo(cloned_repo, cookies_session):
+def cluster_repo(cloned_repo, cookies_session, login_env):
     """repo(choice): a fresh clone of a committed, tagged bake for that cluster (once per run).
 
-    The default cluster's is cloned_repo. The others use its venv, through VENV as their
-    README says (the package is the same; one venv fewer to install per cluster).
+    The default cluster's is cloned_repo. In Roihu's, the README's step 3 runs as written: its
+    module, and a venv with --system-site-packages (on top of this machine's Python). Turso's
+    step differs only by that option, and LUMI's runs in a container, which this machine cannot
+    run; the others use cloned_repo's venv through VENV, as their README says (one venv fewer
+    to install).
     """
 
     def clone(choice, folder):
@@ -462,6 +477,9 @@ def cluster_repo(cloned_repo, cookies_session):
         git_commit_all(baked, "Initial commit")
         run("git", "tag", "v0.1.0", cwd=baked)
         run("git", "clone", "--quiet", baked, folder / PACKAGE)
+        if choice in OWN_VENV:
+            commands = readme_environment_commands(folder / PACKAGE)
+            run("bash", "-e", "-c", commands, cwd=folder / PACKAGE, env={**os.environ, **login_env})
 
     def repo(choice):
         if choice == DEFAULT_CLUSTER:
@@ -477,7 +495,9 @@ def user_env(login_env, cloned_repo):
     cluster_repo)."""
 
     def user_env(choice):
-        return login_env if choice == DEFAULT_CLUSTER else {**login_env, "VENV": str(cloned_repo / ".venv")}
+        if choice == DEFAULT_CLUSTER or choice in OWN_VENV:
+            return login_env
+        return {**login_env, "VENV": str(cloned_repo / ".venv")}
 
     return user_env
 
