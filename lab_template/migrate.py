@@ -67,11 +67,13 @@ def retire_clusters() -> str | None:
     account = answers.get("slurm_account", "your project")
     return (
         f"changed hpc_cluster: {old} -> {new}: {retired['name']}'s computing shut down on "
-        f"{retired['shut_down']} and {successor['name']} replaces it; slurm/ and the README's "
-        f"section on the cluster now use {successor['name']}'s login nodes, partitions, GPUs and "
-        f"Python environment. Check that {successor['name']} is a service of your project "
-        f"{account} (a project of {retired['name']}'s can add it: {retired['moving']}), then make "
-        f"the venv again on {successor['name']} as the README says"
+        f"{retired['shut_down']} and {successor['name']} replaces it. slurm/ and the README's section "
+        f"on the cluster now use {successor['name']}'s: GPU jobs on the {successor['gpu_partition']} "
+        f"partition ({successor['gpu_request']}, {successor['cpus_per_gpu']} cores, {successor['mem']}), "
+        f"submitted from {successor['login_host']}, CPU-only runs on {successor['cpu_partition']}. "
+        f"Check that {successor['name']} is a service of your project {account} (a project of "
+        f"{retired['name']}'s can add it: {retired['moving']}) and that these partitions suit your "
+        f"jobs, then make the venv again on {successor['name']} as the README says"
     )
 
 
