@@ -77,6 +77,17 @@ REPLACED_ANSWERS = [
     # docs=sphinx published the docs on GitHub Pages (and shipped a Read the Docs config too).
     ("docs", "sphinx", "pages"),
 ]
+# Before every update, whatever the versions: a repo whose cluster was retired moves to its
+# successor, with a line that says so (RETIRED in lab_template/render/clusters.py); copier would
+# otherwise drop the answer, no longer a choice, and take the default.
+RETIRE_CLUSTERS = {
+    "command": [
+        "{{ _copier_python }}",
+        "{{ _copier_conf.src_path }}/lab_template/tasks/migrate.py",
+        "retire-clusters",
+    ],
+    "when": "{{ _stage == 'before' }}",
+}
 # The last step of every update, whatever the versions: keep the user's changed files that the
 # update deleted, and list the conflicts (lab_template/tasks/update_report.py).
 UPDATE_REPORT = {
@@ -136,7 +147,7 @@ def render() -> str:
     body = yaml.safe_dump(
         {
             **SETTINGS,
-            "_migrations": [*answer_replacements(), *MIGRATIONS, UPDATE_REPORT],
+            "_migrations": [*answer_replacements(), RETIRE_CLUSTERS, *MIGRATIONS, UPDATE_REPORT],
             **copier_questions(cookiecutter),
         },
         sort_keys=False,

@@ -285,6 +285,7 @@ class LabExtension(Extension):
             split_keywords=validation.split_keywords,
             name_parts=name_parts,
             copier_answers_yaml=answers.answers_yaml,
+            slurm_account_example=clusters.account_example,
         )
         environment.globals.update(
             current_year=current_year,

@@ -14,8 +14,9 @@ tree is the update.
   are listed one a line, and the script exits 1: a conflicted update must not look like a clean
   one to a person or a script (``copier update && git commit -a`` stops).
 
-Every line starts with "kept " or "conflict ", which tools/template_update.py of a generated
-repo relies on. It runs in copier's Python: standard library, PyYAML, copier and lab_template.
+Every line starts with "kept " or "conflict " (and a migration's, before the update, with
+"changed "), which tools/template_update.py of a generated repo relies on. It runs in copier's
+Python: standard library, PyYAML, copier and lab_template.
 """
 
 from __future__ import annotations

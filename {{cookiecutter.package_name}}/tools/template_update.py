@@ -5,7 +5,7 @@
 On a clean checkout: makes the branch from the current commit, runs `copier update` to the
 template's newest release (or REF), and commits the result there. DIR then holds the pull
 request's `title.txt` and `body.md`: the template's CHANGELOG entries since this repo's version,
-and every file the update kept or left conflicted. With nothing to update there is no branch and
+every answer the update changed and every file it kept or left conflicted. With nothing to update there is no branch and
 DIR stays empty. The workflow .github/workflows/template-update.yml runs it each week and opens
 the pull request; run by hand, it does the same without pushing.
 
@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ANSWERS_FILE = ROOT / ".copier-answers.yml"
 # copier's shortcuts for template addresses (copier records the address as it was typed).
 SHORTCUTS = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
-# Lines that the template's end-of-update step prints for each kept or conflicted file.
-REPORT_LINE = re.compile(r"^(kept|conflict) ")
+# Lines that the template's update steps print: an answer its migration changed, a kept or a
+# conflicted file.
+REPORT_LINE = re.compile(r"^(changed|kept|conflict) ")
 VERSION_HEADING = re.compile(r"^## \[?v?(\d+(?:\.\d+)*)\]?")
 
 
@@ -92,6 +93,7 @@ def changelog_entries(source: str, old: str, new: str) -> str | None:
 
 
 def pull_request_body(old: str, new: str, entries: str | None, report: list[str]) -> str:
+    changed = [line for line in report if line.startswith("changed ")]
     kept = [line for line in report if line.startswith("kept ")]
     conflicts = [line for line in report if line.startswith("conflict ")]
     intro = (
@@ -103,6 +105,12 @@ def pull_request_body(old: str, new: str, entries: str | None, report: list[str]
     elif not entries:
         entries = f"The template's CHANGELOG.md has no entries after {old}."
     parts = [intro, "## What the template changed", entries]
+    if changed:
+        parts += [
+            "## Answers changed",
+            "The update changed these answers of yours; check what each line asks:",
+            "\n".join(f"- {line}" for line in changed),
+        ]
     if kept:
         parts += [
             "## Files kept",
