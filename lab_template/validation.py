@@ -89,6 +89,7 @@ TOOL_PACKAGES = frozenset(
         "numpydoc",
         "pip",
         "pre_commit",
+        "prek",
         "pydata_sphinx_theme",
         "pytest",
         "ruff",
@@ -98,6 +99,7 @@ TOOL_PACKAGES = frozenset(
         "test",
         "tests",
         "twine",
+        "uv",
         "wheel",
     }
 )

@@ -177,7 +177,7 @@ def test_nox_offers_the_sessions_that_ci_runs(bake):
     assert set(sessions) == ({"lint", "tests", "docs", "build"} if has_docs else {"lint", "tests", "build"})
     assert {name for name, mark in sessions.items() if mark == "*"} == {"lint", "tests"}
     workflows = bake.path / ".github" / "workflows"
-    used = set(re.findall(r"python -m nox -s (\w+)", "".join(p.read_text() for p in workflows.iterdir())))
+    used = set(re.findall(r"uvx nox -s (\w+)", "".join(p.read_text() for p in workflows.iterdir())))
     assert used == ({"tests", "lint", "docs"} if has_docs else {"tests", "lint"})
 
 
