@@ -61,6 +61,7 @@ def test_repo_review_finds_no_failure(bake):
     )
 
 
+@pytest.mark.slow
 def test_the_checks_would_fail_without_the_new_files(bake, tmp_path):
     """repo-review can fail here: remove what this test file is about, and it does."""
     repo = copy_tree(bake.path, tmp_path / "repo")
@@ -70,6 +71,7 @@ def test_the_checks_would_fail_without_the_new_files(bake, tmp_path):
     assert {"PY007", "GH200"} <= {code for code, check in checks.items() if check["result"] is False}
 
 
+@pytest.mark.slow
 def test_mypy_strict_passes_on_the_starter_code(bake):
     settings = tomllib.loads((bake.path / "pyproject.toml").read_text())["tool"]["mypy"]
     assert settings["strict"] is True
@@ -181,6 +183,7 @@ def test_nox_offers_the_sessions_that_ci_runs(bake):
     assert used == ({"tests", "lint", "docs"} if has_docs else {"tests", "lint"})
 
 
+@pytest.mark.slow
 def test_nox_tests_session_passes(default_repo, tmp_path):
     """What CI's test job runs, in a fresh clone of the committed repo."""
     repo = copy_tree(default_repo, tmp_path / "repo")
@@ -189,6 +192,7 @@ def test_nox_tests_session_passes(default_repo, tmp_path):
     assert re.search(r"\d+ passed", result.stdout + result.stderr)
 
 
+@pytest.mark.slow
 def test_nox_build_session_builds_and_checks_a_release(default_repo, tmp_path):
     repo = copy_tree(default_repo, tmp_path / "repo")
     git_commit_all(repo, "Initial commit")

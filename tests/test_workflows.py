@@ -229,6 +229,7 @@ def test_release_checks_pass_on_the_released_repo(released_repo, wheel_python):
     assert version.stdout.strip() == "0.1.0"
 
 
+@pytest.mark.slow
 def test_a_dry_run_builds_a_version_that_an_index_accepts(cookies, tmp_path):
     """From a commit after the last tag, with the build job's environment: no local "+g..." part."""
     repo = bake_in_process(cookies, distribution_name="Gp.Tool_kit")
