@@ -297,6 +297,7 @@ def test_conflicting_edits_keep_both_sides(conflict, tmp_path):
 EXISTING_README = "# Our analysis code\n\nWritten before the lab had a template.\n"
 
 
+@pytest.mark.slow
 def test_an_existing_repo_adopts_the_template(tmp_path):
     """The README's recipe: one command on a branch keeps the repo's files; updates follow."""
     template = make_template_repo(tmp_path / "template")

@@ -187,25 +187,31 @@ def kind_of(path: str) -> str | None:
     return next((kind for kind, patterns, _ in KINDS if any(fnmatch(path, p) for p in patterns)), None)
 
 
-def test_the_quick_tier_checks_every_kind_of_template_file(tmp_path):
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    """The test ids of the whole suite, in the order they run, and those of the slow tests."""
+    tmp_path = tmp_path_factory.mktemp("collect")
+
+    def ids(*options):
+        listed = run(*nested_pytest(tmp_path, "--collect-only", "-q", "-n", "0", *options), cwd=TESTS)
+        return [line.removeprefix("tests/") for line in listed.stdout.splitlines() if "::" in line]
+
+    return type("Collected", (), {"all": ids(), "slow": ids("-m", "slow")})
+
+
+def test_the_quick_tier_checks_every_kind_of_template_file(collected):
     files = run("git", "ls-files", cwd=TEMPLATE_ROOT).stdout.splitlines()
     assert not [path for path in files if kind_of(path) is None], "add these to a kind in KINDS"
-    listed = run(*nested_pytest(tmp_path, "--collect-only", "-q", "-n", "0", "-m", "not slow"), cwd=TESTS)
-    quick = {
-        line.removeprefix("tests/").partition("[")[0] for line in listed.stdout.splitlines() if "::" in line
-    }
+    quick = {test.partition("[")[0] for test in set(collected.all) - set(collected.slow)}
     wanted = {test for _, _, tests in KINDS for test in tests}
     assert not wanted - quick, "not in the quick tier (slow, or renamed)"
     assert 'python -m pytest -m "not slow"' in (TEMPLATE_ROOT / "README.md").read_text()
 
 
-def test_slow_fixtures_make_a_test_slow_and_the_slow_tests_run_first(tmp_path):
-    listed = run(*nested_pytest(tmp_path, "--collect-only", "-q", "-n", "0"), cwd=TESTS).stdout.splitlines()
-    slow = run(*nested_pytest(tmp_path, "--collect-only", "-q", "-n", "0", "-m", "slow"), cwd=TESTS)
-    slow_tests = [line for line in slow.stdout.splitlines() if "::" in line]
+def test_slow_fixtures_make_a_test_slow_and_the_slow_tests_run_first(collected):
     # released_repo makes a test slow without a mark of its own.
-    assert "tests/test_release.py::test_twine_check_passes" in slow_tests
-    assert [line for line in listed if "::" in line][: len(slow_tests)] == slow_tests
+    assert "test_release.py::test_twine_check_passes" in collected.slow
+    assert collected.all[: len(collected.slow)] == collected.slow
 
 
 def test_the_benchmark_prints_its_table(capsys):
