@@ -194,11 +194,16 @@ def pip_install(python: Path, *arguments) -> subprocess.CompletedProcess:
 def search_path_without(*commands: str) -> str:
     """PATH without the folders that hold any of commands: for a process that must not find
     them, as a fresh machine would not (a CI job before it installs uv, a person without uv)."""
-    return os.pathsep.join(
+    search_path = os.pathsep.join(
         folder
         for folder in os.environ["PATH"].split(os.pathsep)
         if folder and not any((Path(folder) / command).exists() for command in commands)
     )
+    lost = [tool for tool in ("bash", "git") if not shutil.which(tool, path=search_path)]
+    assert not lost, (
+        f"{', '.join(lost)} share a folder on PATH with {', '.join(commands)}: install them apart"
+    )
+    return search_path
 
 
 def free_port() -> int:
