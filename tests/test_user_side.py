@@ -179,15 +179,18 @@ GITHUB_CLONE_URL = re.compile(r"https://github\.com/[\w-]+/[\w.-]+\.git")
 PIP_FALLBACK = re.compile(r"\bwithout uv\b", re.IGNORECASE)
 
 
-def documented_commands(repo: Path) -> list[tuple[str, str, str]]:
-    """(language, command, path) of every code block of README.md, CONTRIBUTING.md and
-    RELEASING.md; path is "uv" for a block that runs uv, "pip" for the fallback of one (a block
-    after a paragraph that says "without uv"), "" for the others.
+GUIDES = ("README.md", "CONTRIBUTING.md", "RELEASING.md")
+
+
+def documented_commands(repo: Path, guides=GUIDES) -> list[tuple[str, str, str]]:
+    """(language, command, path) of every code block of the guides; path is "uv" for a block
+    that runs uv, "pip" for the fallback of one (a block after a paragraph that says "without
+    uv"), "" for the others.
 
     The README's section on the cluster is left out: its commands need the cluster.
     """
     commands = []
-    for name in ("README.md", "CONTRIBUTING.md", "RELEASING.md"):
+    for name in guides:
         text = CLUSTER_SECTION.sub("", (repo / name).read_text())
         end_of_last_block = 0
         for block in FENCED_BLOCK.finditer(text):
@@ -225,6 +228,7 @@ DEV_INSTALL = {"uv": 'uv pip install -e ".[dev]"', "pip": 'python -m pip install
 def test_documented_commands_run_as_written(origin, path, hooks_env, tmp_path):
     """README.md, then CONTRIBUTING.md, then RELEASING.md, as a new contributor goes through them,
     with uv (its blocks, not their pip fallbacks) or without (the fallbacks, not the uv blocks).
+    RELEASING.md has no fallback: its commands are the same on both paths, and run on the uv one.
 
     A clone from GitHub (upstream's or a fork's) clones the pushed repo instead. The person's
     Python is a fresh environment with nothing installed, and the machine's uv is off PATH: with
@@ -242,7 +246,8 @@ def test_documented_commands_run_as_written(origin, path, hooks_env, tmp_path):
             (uv_alone / binary).symlink_to(Path(UV).with_name(binary))
         search_path.insert(1, uv_alone)
     commands, examples, skipped = [], [], {}
-    for language, command, command_path in documented_commands(origin):
+    guides = GUIDES if path == "uv" else GUIDES[:2]
+    for language, command, command_path in documented_commands(origin, guides):
         # X.Y.Z stands for the version being released, which the person types.
         command = GITHUB_CLONE_URL.sub(str(origin), command).replace("X.Y.Z", NEXT_VERSION)
         for pattern, replacement in STAND_INS:
