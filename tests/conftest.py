@@ -50,6 +50,23 @@ def pytest_configure(config):
         os.environ[RUN_DIR_VARIABLE] = tempfile.mkdtemp(prefix="lab-template-tests-")
 
 
+# What a test that uses any of these fixtures waits for (a build, a venv, a SLURM cluster, a
+# workflow run, a template with releases to update across): such a test is marked `slow`
+# without saying so itself. A test that is slow by its own work says `@pytest.mark.slow`.
+SLOW_FIXTURES = {"released_repo", "unusual_release", "docs_python", "slurm", "origin", "made_at_v1"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that use a slow fixture `slow`, and run the slow tests first: under
+    pytest-xdist the long ones then start at once, and the short ones fill in around them
+    instead of leaving one worker to finish a long test alone at the end."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept
+
+
 MADE_ONCE = pytest.StashKey[collections.Counter]()
 
 

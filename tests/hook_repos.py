@@ -1,33 +1,42 @@
-"""The generated repo's pre-commit hooks, run offline from the same tools' PyPI packages.
+"""The generated repo's hooks, run offline from the same tools' PyPI packages.
 
 The hook repositories in `.pre-commit-config.yaml` live on GitHub, which the tests cannot
 reach. For each one, `local_hook_repos` makes a local git repository at the same `rev`: the
 hooks' definitions (as in the real repository's `.pre-commit-hooks.yaml`) and a package that
 installs the tool from PyPI at the same version. git's `url.<local>.insteadOf` then sends
-pre-commit there, so the real config runs unchanged, with its revisions, arguments and
-excludes. A hook repository or hook that is not in HOOK_REPOS fails the test, naming it.
+prek (or pre-commit) there, so the real config runs unchanged, with its revisions, arguments
+and excludes. A hook repository or hook that is not in HOOK_REPOS fails the test, naming it.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
 
-from support import run
+from support import UV, run
 
 # Hook repository -> (the PyPI package released at the same versions as the repository's tags,
 # {hook id: the hook's definition, copied from the repository's .pre-commit-hooks.yaml}).
-# A new hook is one line here; a new hook repository, one entry.
+# A new hook is one line here; a new hook repository, one entry. `{version}` in a definition is
+# the version of the repository's `rev`. The hooks of scientific-python/cookie's template are
+# here too, for benchmarks/bench.py.
 PYTHON_TEXT = {"language": "python", "types": ["text"]}
 HOOK_REPOS = {
     "https://github.com/pre-commit/pre-commit-hooks": ("pre-commit-hooks", {
         "check-added-large-files": {"entry": "check-added-large-files", "language": "python"},
+        "check-case-conflict": {"entry": "check-case-conflict", "language": "python"},
         "check-merge-conflict": {"entry": "check-merge-conflict", **PYTHON_TEXT},
+        "check-symlinks": {"entry": "check-symlinks", "language": "python", "types": ["symlink"]},
         "check-toml": {"entry": "check-toml", "language": "python", "types": ["toml"]},
         "check-yaml": {"entry": "check-yaml", "language": "python", "types": ["yaml"]},
+        "debug-statements": {"entry": "debug-statement-hook", "language": "python", "types": ["python"]},
         "end-of-file-fixer": {"entry": "end-of-file-fixer", **PYTHON_TEXT},
         "mixed-line-ending": {"entry": "mixed-line-ending", **PYTHON_TEXT},
+        "name-tests-test": {"entry": "name-tests-test", "language": "python", "files": r"(^|/)tests/.+\.py$"},
+        "requirements-txt-fixer": {"entry": "requirements-txt-fixer", "language": "python",
+                                   "files": r"(requirements|constraints).*\.txt$"},
         "trailing-whitespace": {"entry": "trailing-whitespace-fixer", **PYTHON_TEXT},
     }),
     "https://github.com/astral-sh/ruff-pre-commit": ("ruff", {
@@ -78,6 +87,11 @@ HOOK_REPOS = {
         "shellcheck": {"entry": "shellcheck", "language": "python", "types": ["shell"],
                        "exclude_types": ["zsh"], "require_serial": True},
     }),
+    # A node hook: the tool comes from the npm registry, as the real mirror's definition says.
+    "https://github.com/rbubley/mirrors-prettier": (None, {
+        "prettier": {"entry": "prettier --write --ignore-unknown", "language": "node", "types": ["text"],
+                     "additional_dependencies": ["prettier@{version}"]},
+    }),
 }  # fmt: skip
 
 
@@ -103,7 +117,10 @@ def local_hook_repos(config_file: Path, root: Path) -> dict[str, str]:
         hooks = [
             {"id": hook_id, "name": hook_id, **definition} for hook_id, definition in definitions.items()
         ]
-        (local / ".pre-commit-hooks.yaml").write_text(yaml.safe_dump(hooks, sort_keys=False))
+        manifest = yaml.safe_dump(hooks, sort_keys=False).replace("{version}", rev.removeprefix("v"))
+        (local / ".pre-commit-hooks.yaml").write_text(manifest)
+        if any(hook["language"] == "node" for hook in hooks):  # as the real mirror has it
+            (local / "package.json").write_text('{"name": "placeholder_package", "version": "0.0.0"}\n')
         if package is not None:
             (local / "pyproject.toml").write_text(
                 f'[project]\nname = "local-{package}-hooks"\nversion = "0"\n'
@@ -123,3 +140,16 @@ def local_hook_repos(config_file: Path, root: Path) -> dict[str, str]:
         environment[f"GIT_CONFIG_KEY_{index}"] = f"url.{local}.insteadOf"
         environment[f"GIT_CONFIG_VALUE_{index}"] = url
     return environment
+
+
+def make_prek_home(folder: Path) -> Path:
+    """A store for prek (PREK_HOME) in folder, outside the user's own: its clones of the hook
+    repositories are the local stand-ins, under the real URLs.
+
+    prek gives uv a cache in its store; this one is uv's own cache (uv's cache is safe to
+    share), so that the hooks' packages install from it as the tests' other venvs do.
+    """
+    uv_cache = run(UV, "cache", "dir").stdout.strip()
+    (folder / "cache").mkdir(parents=True)
+    os.symlink(uv_cache, folder / "cache" / "uv", target_is_directory=True)
+    return folder

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 import nbformat
+import uv
 import yaml
 from filelock import FileLock
 
@@ -35,6 +36,8 @@ RELEASE_VERSIONS = ["1.10", "2.0", "0.10.0", "1.0.0rc1", "1.0.0.post1"]
 # A folder shared by the whole test run, every pytest-xdist worker included: conftest.py makes
 # it in the controlling process before any worker starts, and removes it at the end.
 RUN_DIR_VARIABLE = "LAB_TEMPLATE_TEST_RUN_DIR"
+# uv, from its PyPI package (requirements-test.txt): it makes the tests' venvs and installs into them.
+UV = uv.find_uv_bin()
 MADE_LOG = "made.log"  # one line per thing once_per_run made, for conftest.py's check
 
 
@@ -208,22 +211,38 @@ def git_commit_all(repo: Path, message: str) -> None:
 
 
 def make_venv(path: Path, *requirements) -> Path:
-    """A fresh virtual environment with requirements installed; returns its python.
+    """A fresh virtual environment of this Python, made by uv, with requirements installed;
+    returns its python.
 
-    The venv gets no pip of its own (making it is faster): install into it with `pip_install`.
+    The venv has no pip (install into it with `pip_install`): uv installs every package from
+    its cache, shared by the whole run and kept between runs, so an install is cheap after the
+    first.
     """
-    run(sys.executable, "-m", "venv", "--without-pip", path)
+    run(UV, "venv", "--quiet", "--python", sys.executable, path)
     python = path / "bin" / "python"
     if requirements:
-        pip_install(python, "--quiet", *requirements)
+        pip_install(python, *requirements)
     return python
 
 
 def pip_install(python: Path, *arguments) -> subprocess.CompletedProcess:
-    """`pip install` into the environment of python, with the pip running these tests."""
-    return run(
-        sys.executable, "-m", "pip", "--python", python, "install", "--disable-pip-version-check", *arguments
+    """`uv pip install` into the environment of python (pip's options: --no-deps, --index-url...)."""
+    return run(UV, "pip", "install", "--quiet", "--python", python, *arguments)
+
+
+def search_path_without(*commands: str) -> str:
+    """PATH without the folders that hold any of commands: for a process that must not find
+    them, as a fresh machine would not (a CI job before it installs uv, a person without uv)."""
+    search_path = os.pathsep.join(
+        folder
+        for folder in os.environ["PATH"].split(os.pathsep)
+        if folder and not any((Path(folder) / command).exists() for command in commands)
     )
+    lost = [tool for tool in ("bash", "git") if not shutil.which(tool, path=search_path)]
+    assert not lost, (
+        f"{', '.join(lost)} share a folder on PATH with {', '.join(commands)}: install them apart"
+    )
+    return search_path
 
 
 def free_port() -> int:

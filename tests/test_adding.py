@@ -168,6 +168,7 @@ def test_both_tools_bake_the_new_cluster_and_licence(tool, template_with_a_new_c
     run("shellcheck", *sorted((repo / "slurm").glob("*.sh")))
 
 
+@pytest.mark.slow
 def test_the_template_tests_take_the_new_cluster_and_licence(template_with_a_new_cluster_and_licence):
     """The template's own tests of its sources, unedited, pass in the copy and cover the new choices."""
     # Each file's tests to run, and the new choice that must be among their cases.

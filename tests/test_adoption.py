@@ -193,6 +193,7 @@ def test_summary_names_every_replaced_infrastructure_file(adopted):
     assert "pyproject.toml [build-system]: the template's" in summary
 
 
+@pytest.mark.slow
 def test_adopted_repo_builds_and_its_wheel_installs(adopted, tmp_path):
     """Committed and tagged as the release after v1.0.4, the repo builds that version."""
     repo, _, _ = adopted
@@ -218,6 +219,7 @@ def test_adopted_repo_builds_and_its_wheel_installs(adopted, tmp_path):
     assert imported.stdout.strip() == "2.0"
 
 
+@pytest.mark.slow
 def test_update_after_adoption_brings_the_next_template_version(tmp_path):
     template = make_template_repo(tmp_path / "template")
     repo = make_fixture_repo(tmp_path / "pydemo")

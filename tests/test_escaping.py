@@ -87,6 +87,7 @@ def wheel_metadata(wheel) -> email.message.EmailMessage:
     return email.parser.Parser(policy=email.policy.default).parsestr(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("answers", AWKWARD_ANSWERS.values(), ids=AWKWARD_ANSWERS.keys())
 def test_awkward_answers_build_with_the_text_intact(cookies, tmp_path, answers):
     repo = bake_in_process(cookies, **answers, github_org="lab")

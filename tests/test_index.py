@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from package_index import PASSWORD, USER, package_index
-from support import make_venv, pip_install, run
+from support import make_venv, run
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,9 @@ def test_an_upload_needs_the_password(index_url, released_repo):
 def test_the_release_installs_from_the_index_with_dependencies_from_pypi(index_url, uploaded, tmp_path):
     python = make_venv(tmp_path / "venv")
     report = tmp_path / "report.json"
-    pip_install(
-        python, "--report", report,
+    # pip, as the handbook installs from TestPyPI.
+    run(
+        sys.executable, "-m", "pip", "--python", python, "install", "--report", report,
         "--index-url", f"{index_url}/simple/", "--extra-index-url", "https://pypi.org/simple",
         "my-project==0.1.0",
     )  # fmt: skip

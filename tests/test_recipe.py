@@ -196,6 +196,7 @@ def test_recipe_sets_python_min_only_above_conda_forges(cookies, unusual_release
     assert recipe["extra"]["recipe-maintainers"] == ["ada-lovelace", "alan-turing"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("release", ["meta_release", "unusual_release"])
 def test_update_recipe_writes_the_version_and_sha256_of_the_built_sdist(release, request, tmp_path):
     repo = copy_tree(request.getfixturevalue(release), tmp_path / "repo")
@@ -244,6 +245,7 @@ def test_update_recipe_says_what_is_wrong(meta_repo, tmp_path, version, edit, me
     assert recipe_path.read_text() == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("release", ["meta_release", "unusual_release"])
 def test_recipe_agrees_with_grayskull_on_the_built_sdist(release, request, tmp_path):
     repo = request.getfixturevalue(release)

@@ -112,6 +112,7 @@ def test_v1_recipe_sets_python_min_only_above_conda_forges(both_formats):
     assert context.get("python_min") == (None if python_min == CONDA_FORGE_PYTHON_MIN else python_min)
 
 
+@pytest.mark.slow
 def test_update_recipe_writes_the_v1_version_and_sha256(cookies, tmp_path):
     repo = copy_tree(
         bake_in_process(cookies, **UNUSUAL_ANSWERS, conda_recipe="recipe.yaml"), tmp_path / "repo"

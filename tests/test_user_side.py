@@ -11,7 +11,14 @@ one. Every test works in a fresh `git clone` of that, untagged, and in fresh vir
   Python gets a venv of this one (the setup-python stand-in warns in the log).
 - The shell commands of README.md, CONTRIBUTING.md and RELEASING.md run in order, as written, in
   bash with `set -eo pipefail`; SKIPPED lists those that need GitHub, PyPI, conda or a cluster.
-- The pre-commit hooks run from their tools' PyPI packages (tests/hook_repos.py), and change nothing.
+  They run twice: with uv, as the files give them first, and without uv, with the fallback
+  that they give for pip (once: it is the slow one).
+- The hooks run from their tools' PyPI packages (tests/hook_repos.py), and change nothing.
+- Neither a job nor a person finds uv unless a step installs it: the machine's own uv is taken
+  off PATH.
+
+Whatever a run installs comes from uv's cache, shared by every test, and the hooks' environments
+are made once per run, in one prek store.
 """
 
 from __future__ import annotations
@@ -24,9 +31,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from hook_repos import local_hook_repos
+from hook_repos import local_hook_repos, make_prek_home
 from package_index import PASSWORD, USER, package_index
-from support import bake_cookiecutter, git_commit_all, run, run_dir
+from support import UV, bake_cookiecutter, git_commit_all, once_per_run, run, search_path_without
 from workflow_runner import run_workflow, stand_ins, starts
 
 ANSWER_SETS = {
@@ -100,14 +107,13 @@ def origin(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def hooks_env(origin, tmp_path_factory):
-    """The environment that runs the repo's pre-commit hooks offline.
+    """The environment that runs the repo's hooks offline.
 
-    pre-commit's cache is this test run's, shared by the xdist workers (pre-commit locks it),
-    so each hook's environment is installed once; outside the user's own cache, which would
-    otherwise keep the stand-ins under the real URLs.
+    prek's store is this test run's, shared by the xdist workers (prek locks it), so each
+    hook's environment is installed once per run.
     """
     return {
-        "PRE_COMMIT_HOME": str(run_dir() / "pre-commit-home"),
+        "PREK_HOME": str(once_per_run("prek-home", make_prek_home)),
         **local_hook_repos(origin.local / ".pre-commit-config.yaml", tmp_path_factory.mktemp("hook-repos")),
     }
 
@@ -166,10 +172,15 @@ def test_docs_workflow_builds_and_publishes_the_site(origin, tmp_path):
     assert (tmp_path / "run/artifacts/github-pages/examples/quickstart.html").is_file()
 
 
-@EVERY_ANSWER_SET
+@DEFAULT_ANSWERS
 def test_release_workflow_publishes_the_tag_to_testpypi_then_pypi(origin, tmp_path):
     """The first release, 0.1.0, which CITATION.cff names from the start: tagged in the clone,
-    as RELEASING.md says, and run for the push of that tag."""
+    as RELEASING.md says, and run for the push of that tag. One answer set is enough: the
+    other's release workflow is the same file (checked here), and its release checks run in
+    test_documented_commands_run_as_written."""
+    other = bake_cookiecutter(tmp_path / "other", **ANSWER_SETS["hpc_cluster=none,docs=none"])
+    workflow = Path(".github/workflows/release.yml")
+    assert (other / workflow).read_text() == (origin.local / workflow).read_text()
     repo = clone(origin, tmp_path / "repo")
     run("git", "tag", "v0.1.0", cwd=repo)
     lowest = versions_in_matrix(repo, "ci.yml")[0]
@@ -201,8 +212,8 @@ def test_a_failing_run_step_fails_the_local_run(origin, tmp_path):
     repo = clone(origin, tmp_path / "repo")
     workflow = repo / ".github/workflows/ci.yml"
     text = workflow.read_text()
-    assert text.count("run: python -m nox -s tests") == 1
-    workflow.write_text(text.replace("run: python -m nox -s tests", "run: false"))
+    assert text.count("run: uvx nox -s tests") == 1
+    workflow.write_text(text.replace("run: uvx nox -s tests", "run: false"))
     git_commit_all(repo, "Break the tests job")
     result, succeeded = run_workflow(
         repo, "ci.yml", tmp_path / "run", ref="refs/heads/main", job="tests",
@@ -230,56 +241,103 @@ STAND_INS = [
 ]
 
 
-def documented_commands(repo: Path) -> list[tuple[str, str]]:
-    """(language, command) of every code block of README.md, CONTRIBUTING.md and RELEASING.md.
+# A code block that follows a paragraph saying "Without uv" gives the pip fallback of the uv
+# block before it.
+PIP_FALLBACK = re.compile(r"\bwithout uv\b", re.IGNORECASE)
+
+
+GUIDES = ("README.md", "CONTRIBUTING.md", "RELEASING.md")
+
+
+def documented_commands(repo: Path, guides=GUIDES) -> list[tuple[str, str, str]]:
+    """(language, command, path) of every code block of the guides; path is "uv" for a block
+    that runs uv, "pip" for the fallback of one (a block after a paragraph that says "without
+    uv"), "" for the others.
 
     The README's section on the cluster is left out (its commands need the cluster), and its
     first push (the origin fixture runs it).
     """
     commands = []
-    for name in ("README.md", "CONTRIBUTING.md", "RELEASING.md"):
+    for name in guides:
         text = SETUP_SECTION.sub("", CLUSTER_SECTION.sub("", (repo / name).read_text()))
-        for language, block in code_blocks(text):
-            commands += [(language, command) for command in block]
+        end_of_last_block = 0
+        for block in FENCED_BLOCK.finditer(text):
+            indent, language, body = block.groups()
+            prose_before = text[end_of_last_block : block.start()]
+            end_of_last_block = block.end()
+            lines = [line.removeprefix(indent) for line in body.splitlines()]
+            if language == "python":
+                commands.append(("python", "\n".join(lines), ""))
+                continue
+            # One command per line, a trailing backslash continuing it.
+            block_commands = [
+                re.sub(" +", " ", command.strip())
+                for command in "\n".join(lines).replace("\\\n", " ").splitlines()
+            ]
+            if PIP_FALLBACK.search(prose_before):
+                path = "pip"
+            elif any(command.startswith(("uv ", "uvx ")) for command in block_commands):
+                path = "uv"
+            else:
+                path = ""
+            commands += [("bash", command, path) for command in block_commands]
     return commands
 
 
-@EVERY_ANSWER_SET
-def test_documented_commands_run_as_written(origin, hooks_env, tmp_path):
-    """README.md, then CONTRIBUTING.md, then RELEASING.md, as a new contributor goes through them,
-    up to the first release, 0.1.0, with every check before its tag.
+# What each path installs the developer tools with.
+DEV_INSTALL = {"uv": 'uv pip install -e ".[dev]"', "pip": 'python -m pip install -e ".[dev]"'}
 
-    A clone from GitHub (upstream's or a fork's) clones the pushed repo instead, and an activated
-    fresh virtual environment stands for the person's Python (the files do not say how to make
-    one). A command given twice (README.md's development steps are CONTRIBUTING.md's) runs once.
-    The README's Python example runs at the end, on the editable install: the install it follows
-    is from PyPI.
+
+@pytest.mark.parametrize(
+    ("origin", "path"),
+    [("defaults", "uv"), ("hpc_cluster=none,docs=none", "uv"), ("hpc_cluster=none,docs=none", "pip")],
+    indirect=["origin"],
+)
+def test_documented_commands_run_as_written(origin, path, hooks_env, tmp_path):
+    """README.md, then CONTRIBUTING.md, then RELEASING.md, as a new contributor goes through them,
+    with uv (its blocks, not their pip fallbacks) or without (the fallbacks, not the uv blocks).
+    RELEASING.md has no fallback: its commands are the same on both paths, and run on the uv one.
+
+    A clone from GitHub (upstream's or a fork's) clones the pushed repo instead. The person's
+    Python is a fresh environment with nothing installed, and the machine's uv is off PATH: with
+    uv, the person has only uv's own binaries besides. A command given twice (README.md's
+    development steps are CONTRIBUTING.md's) runs once. The README's Python example runs at the
+    end, on the editable install: the install it follows is from PyPI. On the uv path, RELEASING.md
+    runs up to the first release, 0.1.0, with every check before its tag.
     """
-    venv = tmp_path / "venv"
-    run(sys.executable, "-m", "virtualenv", "--quiet", "--no-periodic-update", venv)
+    person = tmp_path / "python"
+    run(UV, "venv", "--quiet", "--python", sys.executable, person)
+    search_path = [person / "bin", search_path_without("uv")]
+    if path == "uv":  # uv and uvx, as uv's installer puts them on PATH
+        uv_alone = tmp_path / "uv-bin"
+        uv_alone.mkdir()
+        for binary in ("uv", "uvx"):
+            (uv_alone / binary).symlink_to(Path(UV).with_name(binary))
+        search_path.insert(1, uv_alone)
     commands, examples, skipped = [], [], {}
-    for language, command in documented_commands(origin.local):
+    guides = GUIDES if path == "uv" else GUIDES[:2]
+    for language, command, command_path in documented_commands(origin.local, guides):
         # X.Y.Z stands for the version being released, which the person types.
         command = GITHUB_CLONE_URL.sub(str(origin.github), command).replace("X.Y.Z", NEXT_VERSION)
         for pattern, replacement in STAND_INS:
             command = re.sub(pattern, replacement, command)
         reason = next((why for pattern, why in SKIPPED.items() if re.search(pattern, command)), None)
-        if reason:
+        if command_path and command_path != path:
+            skipped[command] = f"the {command_path} path, run by another test"
+        elif reason:
             skipped[command] = reason
         elif language == "python":
             examples.append(f"python - <<'PYTHON'\n{command}\nPYTHON")
         elif command not in commands:
             commands.append(command)
-    assert "python -m pytest" in commands and 'python -m pip install -e ".[dev]"' in commands, commands
-    # RELEASING.md's checks before the tag, on the pushed commit, which has none yet.
-    assert f"python tools/release_check.py build --version {NEXT_VERSION}" in commands, commands
+    assert {"python -m pytest", DEV_INSTALL[path], "prek install"} <= set(commands), commands
+    # Each path runs its own install only.
+    assert not any(command in commands for other, command in DEV_INSTALL.items() if other != path)
+    if "RELEASING.md" in guides:  # its checks before the tag, on the pushed commit, which has none
+        assert f"python tools/release_check.py build --version {NEXT_VERSION}" in commands, commands
     script = "\n".join(["set -eo pipefail", "PS4='+ [${SECONDS}s] '", "set -x", *commands, *examples])
-    environment = {
-        **os.environ,
-        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
-        "VIRTUAL_ENV": str(venv),
-        **hooks_env,
-    }
+    environment = {**os.environ, "PATH": os.pathsep.join(map(str, search_path)), **hooks_env}
+    environment.pop("VIRTUAL_ENV", None)
     result = run("bash", "-c", script, cwd=tmp_path, env=environment, check=False, timeout=900)
     assert result.returncode == 0, (
         f"{script}\nskipped: {skipped}\n--- stdout\n{result.stdout[-20000:]}\n"
@@ -346,7 +404,7 @@ def test_conflict_markers_fail_the_hooks_and_heading_underlines_do_not(origin, h
 
     def run_hooks(*files):
         return [
-            run("pre-commit", "run", hook, "--files", *files, cwd=repo, env=environment, check=False)
+            run("prek", "run", hook, "--files", *files, cwd=repo, env=environment, check=False)
             for hook in hooks
         ]
 

@@ -233,6 +233,7 @@ def test_release_checks_pass_on_the_released_repo(released_repo, wheel_python):
     assert version.stdout.strip() == "0.1.0"
 
 
+@pytest.mark.slow
 def test_a_dry_run_builds_a_version_that_an_index_accepts(cookies, tmp_path):
     """From a commit after the last tag, and with uncommitted changes, the build job's command
     gives a development version without the local "+g..." part that the indexes refuse."""

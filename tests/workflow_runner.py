@@ -26,6 +26,8 @@ from pathlib import Path
 
 import yaml
 
+from support import search_path_without
+
 ACT = Path(sysconfig.get_path("scripts")) / "act"
 LOCAL_ACTIONS = Path(__file__).resolve().parent / "local_actions"
 # act's line for each job that ran to the end: "[Release/Publish to PyPI   ] 🏁  Job succeeded"
@@ -146,9 +148,11 @@ def run_workflow(
         command += ["--matrix", f"{key}:{value}"]
     environment = {
         **os.environ,
+        # A fresh runner has no uv: a job finds it only if a step installs it (setup-uv).
+        "PATH": search_path_without("uv"),
         **(env or {}),
         # What the stand-ins need: where to clone from, the Python that runs the tests (for
-        # twine, and for venvs of a Python this machine lacks), and the artifact storage.
+        # twine, uv, and venvs of a Python this machine lacks), and the artifact storage.
         "LOCAL_ORIGIN": str(repo),
         "LOCAL_PYTHON": sys.executable,
         "LOCAL_ARTIFACTS": str(scratch / "artifacts"),

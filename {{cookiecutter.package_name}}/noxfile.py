@@ -4,18 +4,17 @@
 # ///
 """Developer tasks, each in a fresh virtual environment; CI runs the same sessions.
 
-    python -m pip install nox
-    nox                # the default sessions: lint, tests
-    nox -s tests       # the tests, on the Python that runs nox
-    nox -s lint        # every pre-commit hook on every file
+    uvx nox            # the default sessions: lint, tests (or `nox`, installed with pip)
+    uvx nox -s tests   # the tests, on the Python that runs nox
+    uvx nox -s lint    # every hook of .pre-commit-config.yaml on every file, the manual ones too
 {%- if cookiecutter.docs != 'none' %}
-    nox -s docs        # the HTML docs, warnings as errors, in docs/_build/html
+    uvx nox -s docs    # the HTML docs, warnings as errors, in docs/_build/html
 {%- endif %}
-    nox -s build       # the sdist and wheel in dist/, checked as a release is
-    nox -s build -- --version 1.2.0   # the same, as the tag v1.2.0 will make them
+    uvx nox -s build   # the sdist and wheel in dist/, checked as a release is
+    uvx nox -s build -- --version 1.2.0   # the same, as the tag v1.2.0 will make them
 
-Arguments after `--` go to the tool: `nox -s tests -- -k zscore`. `pipx run noxfile.py` or
-`uv run noxfile.py` run it without installing nox.
+Arguments after `--` go to the tool: `uvx nox -s tests -- -k zscore`. With uv installed, nox
+makes the environments with it, much faster; without, with virtualenv and pip.
 """
 
 from __future__ import annotations
@@ -29,9 +28,10 @@ PROJECT = nox.project.load_toml("pyproject.toml")
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Run every pre-commit hook on every file."""
-    session.install("pre-commit")
-    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+    """Run every hook on every file, as CI does: the commit hooks and the manual (CI-only) ones."""
+    session.install("prek")
+    hooks = ["--all-files", "--stage", "manual", "--show-diff-on-failure"]
+    session.run("prek", "run", *hooks, *session.posargs)
 
 
 @nox.session

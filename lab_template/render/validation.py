@@ -88,6 +88,7 @@ TOOL_PACKAGES = frozenset(
         "numpydoc",
         "pip",
         "pre_commit",
+        "prek",
         "pydata_sphinx_theme",
         "pytest",
         "ruff",
@@ -97,6 +98,7 @@ TOOL_PACKAGES = frozenset(
         "test",
         "tests",
         "twine",
+        "uv",
         "wheel",
     }
 )
