@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS, decision_exclusions
+from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS, copier_when, decision_exclusions
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/maintainer/write_copier_yml.py: edit those, not this.
@@ -50,6 +50,9 @@ SETTINGS = {
         ),
         *decision_exclusions(),
     ],
+    # The last line of an update: what to do next, or, if it left conflicts, copier's error
+    # (exit status 1) saying so (lab_template/render/copier_checks.py).
+    "_message_after_update": "{{ update_outcome(_copier_conf.dst_path) }}",
     "_tasks": [
         # Adoption of an existing repo (lab_template/tasks/adopt.py): merge, then say what happened.
         # Outside git there is nothing to adopt, and no need to start a process to find that out.
@@ -70,10 +73,16 @@ SETTINGS = {
 # copier's migrations, which `copier update` runs (the README's "Questions" says when a release
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
-# The last step of every update, whatever the versions: keep the user's changed files that the
-# update deleted, and list the conflicts (lab_template/tasks/update_report.py).
+# The last step of every update, whatever the versions: record what the user deleted, move a
+# renamed package's modules, keep the user's changed files that the update deleted, and list the
+# conflicts (lab_template/tasks/update_report.py). Under --quiet copier prints no closing
+# message: the step then fails the update itself when it left conflicts.
 UPDATE_REPORT = {
-    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py"],
+    "command": [
+        "{{ _copier_python }}",
+        "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py",
+        "{{ _copier_conf.quiet }}",
+    ],
     "when": "{{ _stage == 'after' }}",
 }
 
@@ -102,6 +111,8 @@ def copier_questions(cookiecutter: dict) -> dict:
         question["default"] = from_the_repo(name, question["default"])
         question["validator"] = f"{{{{ answer_error({name!r}, {name}) }}}}"
         questions[name] = {**question, **COPIER_ONLY.get(name, {})}
+        if when := copier_when(name):
+            questions[name]["when"] = when
     for name, decision in DECISIONS.items():
         questions[name] = {
             "type": decision["type"],
