@@ -28,7 +28,10 @@ def template_version(template_root: str) -> str | None:
     a git repository of its own (a download, or a folder inside another repository, whose
     commits are not the template's)."""
     top = subprocess.run(
-        ["git", "-C", template_root, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+        ["git", "-C", template_root, "rev-parse", "--show-toplevel"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     if not top or os.path.realpath(top) != os.path.realpath(template_root):
         return None

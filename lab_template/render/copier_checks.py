@@ -73,7 +73,9 @@ def committed_conflicts(repo: Path) -> list[str]:
     markers = [argument for marker in CONFLICT_MARKERS for argument in ("-e", f"^{marker}$")]
     found = _git(repo, "grep", "--name-only", "-I", *markers, "HEAD").stdout.split()
     rejected = _git(repo, "ls-tree", "-r", "--name-only", "HEAD").stdout.splitlines()
-    return sorted({name.removeprefix("HEAD:") for name in found} | {n for n in rejected if n.endswith(".rej")})
+    return sorted(
+        {name.removeprefix("HEAD:") for name in found} | {n for n in rejected if n.endswith(".rej")}
+    )
 
 
 @functools.cache
@@ -98,7 +100,9 @@ def conflicts() -> list[str]:
     """A line per conflicted file of the repo in the working directory, after an update:
     unmerged, holding copier's inline markers, or with a .rej file."""
     unmerged = dict.fromkeys(git_paths("diff", "--name-only", "--diff-filter=U"))
-    changed = git_paths("diff", "--name-only", "HEAD") + git_paths("ls-files", "--others", "--exclude-standard")
+    changed = git_paths("diff", "--name-only", "HEAD") + git_paths(
+        "ls-files", "--others", "--exclude-standard"
+    )
     for path in changed:
         if path not in unmerged and Path(path).is_file():
             with Path(path).open("rb") as file:

@@ -30,6 +30,7 @@ def copier_when(name: str) -> str | None:
         return None
     return "{{ (" + condition.strip()[2:-2].strip() + f") or {name} is defined" + " }}"
 
+
 # Decisions that copier records in the answers file beside the answers: which of the template's
 # files the repo takes. A new repo takes them all (the values below, which cookiecutter's answers
 # file records); `copier copy` into a repo that exists takes its defaults from that repo

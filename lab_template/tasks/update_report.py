@@ -20,7 +20,10 @@ it was made from, and the working tree is the update with the new answers.
   more): it takes the template's version with your changes that still apply, and the rest goes
   to ``<notebook>.rej``, as ``--conflict rej`` does.
 
-Every line starts with "omitted ", "moved ", "kept " or "conflict ", which
+- **Answers no longer accepted**: copier forgets a recorded answer that this version refuses
+  and takes the default; one ``changed`` line says so, with the command for another value.
+
+Every line starts with "changed ", "omitted ", "moved ", "kept " or "conflict ", which
 tools/template_update.py of a generated repo relies on. With conflicts, the update fails: the
 template's closing message (copier.yml's ``_message_after_update``) ends it with one line and
 exit status 1, so a conflicted update cannot look like a clean one to a person or a script
@@ -43,6 +46,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script, by its path
 
+from lab_template.render import validation
 from lab_template.render.copier_checks import closing_line, conflicts
 from lab_template.render.file_kinds import example_code_folders
 
@@ -54,9 +58,7 @@ YEAR = re.compile(rb"\b(19|20)\d\d\b")
 
 
 def git(*args: str, check: bool = True, stdin: str | None = None) -> str:
-    return subprocess.run(
-        ["git", *args], capture_output=True, text=True, check=check, input=stdin
-    ).stdout
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=check, input=stdin).stdout
 
 
 def git_paths(command: str, *args: str) -> list[str]:
@@ -99,7 +101,9 @@ class Update:
         self.new_answers = read_answers(Path(ANSWERS_FILE).read_text(encoding="utf-8"))
         self.version = self.new_answers.get("_commit", "")
         self.head_files = set(git_paths("ls-tree", "-r", "--name-only", "HEAD"))
-        self.deleted = [p for p in git_paths("diff", "--name-only", "--diff-filter=D", "HEAD") if p != ANSWERS_FILE]
+        self.deleted = [
+            p for p in git_paths("diff", "--name-only", "--diff-filter=D", "HEAD") if p != ANSWERS_FILE
+        ]
         self.added = git_paths("ls-files", "--others", "--exclude-standard")
 
     @functools.cached_property
@@ -192,9 +196,7 @@ def record_what_you_removed(update: Update) -> list[str]:
     if not (update.deleted or _added_where_head_has_nothing(update) or _deleted_since_last_update(update)):
         return []  # nothing can have been removed: no need to render the old version
     already = handed_to_the_repo(update.new_answers)
-    missing = sorted(
-        p for p in update.old_files - update.head_files if p != ANSWERS_FILE and not already(p)
-    )
+    missing = sorted(p for p in update.old_files - update.head_files if p != ANSWERS_FILE and not already(p))
     removed = sorted({_top_removed(path, update) for path in missing})
     if not removed:
         return []
@@ -272,7 +274,9 @@ def move_renamed_package(update: Update, kept: dict[str, str]) -> list[str]:
 
 
 def _remove_empty_folders_below(root: Path) -> None:
-    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+    for folder in sorted(
+        (p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True
+    ):
         if not any(folder.iterdir()):
             folder.rmdir()
     if root.is_dir() and not any(root.iterdir()):
@@ -302,6 +306,27 @@ def keep_deleted_user_files(update: Update) -> dict[str, str]:
     return kept
 
 
+# --- Answers this version no longer accepts -------------------------------------------------------
+
+
+def answers_no_longer_accepted(update: Update) -> list[str]:
+    """A recorded answer that this version refuses (a Python version it dropped) is forgotten by
+    copier, which takes the default instead: one `changed` line each, with the command for
+    another value."""
+    lines = []
+    for field, old in update.old_answers.items():
+        new = update.new_answers.get(field)
+        known = field in validation.RULES or field in validation.DECISION_RULES
+        if not known or new is None or new == old or not (why := validation.answer_error(field, old)):
+            continue
+        lines.append(
+            f"changed {field}: template {update.version} no longer accepts {old!r} ({why}), so the "
+            f"update took {new!r}; for another value, run copier update --trust --defaults "
+            f"--vcs-ref=:current: --data {field}=VALUE"
+        )
+    return lines
+
+
 # --- Conflicts -------------------------------------------------------------------------------------
 
 
@@ -327,7 +352,9 @@ def notebooks_to_rej() -> None:
                 ["git", "diff", "--no-index", "--no-color", "--binary", f"a/{path}", f"b/{path}"],
                 cwd=folder, capture_output=True, text=True, check=False,
             ).stdout  # fmt: skip
-        subprocess.run(["git", "apply", "--reject", "-"], input=diff, text=True, capture_output=True, check=False)
+        subprocess.run(
+            ["git", "apply", "--reject", "-"], input=diff, text=True, capture_output=True, check=False
+        )
 
 
 def main(argv: list[str]) -> int:
@@ -338,9 +365,10 @@ def main(argv: list[str]) -> int:
         omitted = record_what_you_removed(update)
         kept = keep_deleted_user_files(update)
         moved = move_renamed_package(update, kept)
+        changed = answers_no_longer_accepted(update)
     notebooks_to_rej()
     conflicted = conflicts()
-    for line in [*omitted, *moved, *kept.values(), *conflicted]:
+    for line in [*changed, *omitted, *moved, *kept.values(), *conflicted]:
         print(line, file=sys.stderr)
     if conflicted and quiet:
         print(closing_line(len(conflicted)), file=sys.stderr)
