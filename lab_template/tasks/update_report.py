@@ -201,10 +201,10 @@ def record_what_you_removed(update: Update) -> list[str]:
     if not removed:
         return []
     lines = []
-    for path in removed:
-        for added in [p for p in update.added if under(p, [path])]:
-            Path(added).unlink()
-            update.added.remove(added)
+    left_out = [p for p in update.added if under(p, removed)]
+    for added in left_out:
+        Path(added).unlink()
+        update.added.remove(added)
     omit = [*(update.new_answers.get("omit") or []), *removed]
     update.new_answers["omit"] = omit
     write_answers(update.new_answers)
@@ -215,7 +215,7 @@ def record_what_you_removed(update: Update) -> list[str]:
             f"no update writes it again; to have the template's version back: "
             f"copier update --trust --defaults --data 'omit=[{rest}]'"
         )
-    for folder in sorted({str(Path(p).parent) for p in update.added}, key=len, reverse=True):
+    for folder in sorted({str(Path(p).parent) for p in left_out}, key=len, reverse=True):
         _remove_empty_folders(Path(folder))
     return lines
 
@@ -349,12 +349,14 @@ def notebooks_to_rej() -> None:
                 (Path(folder) / name / path).parent.mkdir(parents=True, exist_ok=True)
                 (Path(folder) / name / path).write_bytes(content)
             diff = subprocess.run(
-                ["git", "diff", "--no-index", "--no-color", "--binary", f"a/{path}", f"b/{path}"],
+                ["git", "diff", "--no-index", "--no-prefix", "--no-color", f"a/{path}", f"b/{path}"],
                 cwd=folder, capture_output=True, text=True, check=False,
             ).stdout  # fmt: skip
-        subprocess.run(
-            ["git", "apply", "--reject", "-"], input=diff, text=True, capture_output=True, check=False
+        applied = subprocess.run(
+            ["git", "apply", "--reject", "-"], input=diff, text=True, capture_output=True
         )
+        if applied.returncode and not Path(f"{path}.rej").exists():  # not one hunk could be tried
+            Path(f"{path}.rej").write_text(diff, encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
