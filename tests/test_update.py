@@ -659,3 +659,39 @@ def test_template_versions_compare_as_pep_440_versions(recorded, version, defaul
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.version_of(recorded) == (Version(version) if version else None)
+
+
+def test_a_bake_that_could_never_be_updated_says_so_at_once(releases, tmp_path):
+    """A template copy inside another git repository has no version of its own: both tools warn
+    while baking, and record no _commit (not the other repository's)."""
+    outer = tmp_path / "monorepo"
+    vendored = outer / "vendored" / "template"
+    vendored.mkdir(parents=True)
+    archive = tmp_path / "template.tar"
+    run("git", "archive", f"--output={archive}", "v1.0.0", cwd=releases)
+    run("tar", "-xf", archive, "-C", vendored)
+    git_commit_all(outer, "A repository that holds a copy of the template")
+    expected = "is not a git repository of its own (a download, or a folder inside another git repo)"
+
+    made = tmp_path / "cookiecutter"
+    made.mkdir()
+    result = run(sys.executable, "-m", "cookiecutter", "--no-input", "-o", made, vendored, cwd=made)
+    assert expected in result.stderr and "cannot be updated from it later" in result.stderr
+    assert "_commit" not in answers_of(made / "my_project")
+
+    result = run("copier", "copy", "--trust", "--defaults", vendored, tmp_path / "copier")
+    assert expected in result.stderr
+    assert "_commit" not in answers_of(tmp_path / "copier")
+
+    # A relative path that copier records as typed.
+    result = run(
+        "copier",
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=v1.0.0",
+        "template",
+        "../relative",
+        cwd=releases.parent,
+    )
+    assert "records the template as the relative path 'template'" in result.stderr
