@@ -353,7 +353,7 @@ def notebooks_to_rej() -> None:
                 cwd=folder, capture_output=True, text=True, check=False,
             ).stdout  # fmt: skip
         applied = subprocess.run(
-            ["git", "apply", "--reject", "-"], input=diff, text=True, capture_output=True
+            ["git", "apply", "--reject", "-"], input=diff, text=True, capture_output=True, check=False
         )
         if applied.returncode and not Path(f"{path}.rej").exists():  # not one hunk could be tried
             Path(f"{path}.rej").write_text(diff, encoding="utf-8")
