@@ -684,14 +684,6 @@ def test_a_bake_that_could_never_be_updated_says_so_at_once(releases, tmp_path):
     assert "_commit" not in answers_of(tmp_path / "copier")
 
     # A relative path that copier records as typed.
-    result = run(
-        "copier",
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref=v1.0.0",
-        "template",
-        "../relative",
-        cwd=releases.parent,
-    )
+    options = ["--trust", "--defaults", "--vcs-ref=v1.0.0"]
+    result = run("copier", "copy", *options, "template", tmp_path / "relative", cwd=releases.parent)
     assert "records the template as the relative path 'template'" in result.stderr
