@@ -126,7 +126,7 @@ def _tree_has(repo: Path, tree: str, path: str) -> bool:
 
 def _first_answers_commit(repo: Path) -> str | None:
     """The commit that added the answers file (the one that took the template), if any."""
-    added = git(repo, "rev-list", "--diff-filter=A", "HEAD", "--", ANSWERS_FILE)
+    added = git(repo, "log", "--format=%H", "--diff-filter=A", "HEAD", "--", ANSWERS_FILE)
     return added.split()[-1] if added and added.split() else None
 
 

@@ -22,16 +22,19 @@ tools/template-update-requirements.txt); otherwise the standard library.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-import yaml
 from packaging.version import InvalidVersion, Version
+
+# PyYAML comes with copier; imported by name, so that type checkers need no stubs for it.
+yaml = importlib.import_module("yaml")
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS_FILE = ROOT / ".copier-answers.yml"
@@ -88,12 +91,14 @@ def restore_hint() -> str:
     return f"`git log -p -- {ANSWERS_FILE.name}` shows its versions"
 
 
-def read_answers() -> dict:
+def read_answers() -> dict[str, Any]:
     name = ANSWERS_FILE.name
     if Path.cwd().resolve() != ROOT:
         fail(f"run this, and copier update, in the repo's top folder, where {name} is: cd {ROOT}")
     if not ANSWERS_FILE.is_file():
-        fail(f"{name} is missing, so copier cannot tell which template made this repo; {restore_hint()}")
+        fail(
+            f"{name} is missing, so copier cannot tell which template made this repo; {restore_hint()}"
+        )
     try:
         answers = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -101,7 +106,9 @@ def read_answers() -> dict:
         line = f" (line {where.line + 1})" if where else ""
         fail(f"{name} is not valid YAML{line}; {restore_hint()}")
     if not isinstance(answers, dict):
-        what = "empty" if answers is None else f"a {type(answers).__name__}, not the answers by name"
+        what = (
+            "empty" if answers is None else f"a {type(answers).__name__}, not the answers by name"
+        )
         fail(f"{name} is {what}; {restore_hint()}")
     return answers
 
@@ -117,7 +124,15 @@ def clone_template(source: str, folder: Path) -> Path:
     """A clone of the template, without a working tree, to read its tags and files."""
     clone = folder / "template"
     result = subprocess.run(
-        ["git", "clone", "--quiet", "--no-checkout", "--filter=blob:none", template_address(source), clone],
+        [
+            "git",
+            "clone",
+            "--quiet",
+            "--no-checkout",
+            "--filter=blob:none",
+            template_address(source),
+            clone,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -132,7 +147,7 @@ def clone_template(source: str, folder: Path) -> Path:
     return clone
 
 
-def check(answers: dict, folder: Path) -> Path:
+def check(answers: dict[str, Any], folder: Path) -> Path:
     """Check what copier needs (one line naming the problem and the fix); the template's clone."""
     name = ANSWERS_FILE.name
     source, commit = answers.get("_src_path"), answers.get("_commit")
@@ -145,9 +160,13 @@ def check(answers: dict, folder: Path) -> Path:
     if not source.startswith(REMOTE):
         path = Path(source).expanduser()
         if not path.is_absolute():
-            fail(f"{name}: _src_path {source!r} is a relative path, which copier reads from here; {set_source}")
+            fail(
+                f"{name}: _src_path {source!r} is a relative path, which copier reads from here; {set_source}"
+            )
         if not path.is_dir():
-            fail(f"{name}: _src_path {source!r} does not exist (the template moved?); {set_source}")
+            fail(
+                f"{name}: _src_path {source!r} does not exist (the template moved?); {set_source}"
+            )
         top = git("-C", str(path), "rev-parse", "--show-toplevel", check=False).strip()
         if not top or Path(top).resolve() != path.resolve():
             fail(f"{name}: _src_path {source!r} is not a git repository of its own; {set_source}")
@@ -172,8 +191,11 @@ def check(answers: dict, folder: Path) -> Path:
 
 def newest_release(clone: Path) -> str | None:
     """The highest version tag of the template (PEP 440), pre-releases left out."""
-    tags = [(version_of(tag), tag) for tag in git("tag", "--list", cwd=clone).split()]
-    releases = [(v, tag) for v, tag in tags if v is not None and not v.is_prerelease]
+    releases = [
+        (version, tag)
+        for tag in git("tag", "--list", cwd=clone).split()
+        if (version := version_of(tag)) is not None and not version.is_prerelease
+    ]
     return max(releases)[1] if releases else None
 
 
@@ -181,7 +203,10 @@ def changelog_entries(clone: Path, old: str, new: str) -> str | None:
     """The sections of the template's CHANGELOG.md at `new` for versions after `old`, up to
     `new`; for a template without release tags, its Unreleased section. None if unreadable."""
     shown = subprocess.run(
-        ["git", "-C", str(clone), "show", f"{new}:CHANGELOG.md"], capture_output=True, text=True, check=False
+        ["git", "-C", str(clone), "show", f"{new}:CHANGELOG.md"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if shown.returncode:
         return None
@@ -195,14 +220,19 @@ def changelog_entries(clone: Path, old: str, new: str) -> str | None:
                 keep = label.lower() == "unreleased"
             else:
                 released = version_of(label)
-                keep = released is not None and released <= new_version
-                keep = keep and (old_version is None or released > old_version)
+                keep = (
+                    released is not None
+                    and released <= new_version
+                    and (old_version is None or released > old_version)
+                )
         if keep:
             sections.append("#" + line if line.startswith("#") else line)
     return "\n".join(sections).strip()
 
 
-def pull_request_body(old: str, new: str, entries: str | None, report: list[str], branch: str) -> str:
+def pull_request_body(
+    old: str, new: str, entries: str | None, report: list[str], branch: str
+) -> str:
     def lines_of(kind: str) -> str:
         return "\n".join(f"- {line}" for line in report if line.startswith(kind + " "))
 
@@ -219,15 +249,19 @@ def pull_request_body(old: str, new: str, entries: str | None, report: list[str]
     if changed := lines_of("changed"):
         parts += [
             "## Answers the template no longer accepts",
-            f"The update took the template's default for these. To choose another value, on this branch "
-            f"({switch}) run the command given, then commit and push:",
+            (
+                "The update took the template's default for these. To choose another value, on this "
+                f"branch ({switch}) run the command given, then commit and push:"
+            ),
             changed,
         ]
     if omitted := lines_of("omitted"):
         parts += [
             "## Left out",
-            "You had deleted these: the update records them in `.copier-answers.yml`, and no update "
-            "writes them again.",
+            (
+                "You had deleted these: the update records them in `.copier-answers.yml`, and no "
+                "update writes them again."
+            ),
             omitted,
         ]
     if moved := lines_of("moved"):
@@ -241,11 +275,13 @@ def pull_request_body(old: str, new: str, entries: str | None, report: list[str]
     if conflicts := lines_of("conflict"):
         parts += [
             "## Conflicts",
-            f"These files need a hand before merging. On this branch ({switch}), edit each to what it "
-            f"should say, without the lines `{MARKERS[0]}`, `=======` and `{MARKERS[1]}` "
-            f"(`git grep -n -e '^{MARKERS[0]}' -e '^{MARKERS[1]}'` finds them); where a `.rej` "
-            "file holds your change, apply it by hand and `git rm` the `.rej` file. Then "
-            "`git commit -am \"Resolve the template update\" && git push`.",
+            (
+                f"These files need a hand before merging. On this branch ({switch}), edit each to "
+                f"what it should say, without the lines `{MARKERS[0]}`, `=======` and `{MARKERS[1]}` "
+                f"(`git grep -n -e '^{MARKERS[0]}' -e '^{MARKERS[1]}'` finds them); where a `.rej` "
+                "file holds your change, apply it by hand and `git rm` the `.rej` file. Then "
+                '`git commit -am "Resolve the template update" && git push`.'
+            ),
             conflicts,
         ]
     review = (
@@ -263,18 +299,28 @@ def update(branch: str, output: Path, vcs_ref: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="template-") as folder:
         clone = check(answers, Path(folder))
         old = answers["_commit"]
-        target = vcs_ref or newest_release(clone)
-        old_version, target_version = version_of(old), version_of(target) if target else None
-        if target is None and vcs_ref is None:
-            target = "HEAD"  # a template without releases: its newest commit
-        elif vcs_ref is None and old_version and target_version and target_version <= old_version:
-            print(f"Up to date with the template's newest release, {target} (this repo is at {old}): no branch made.")
+        # A template without releases: its newest commit.
+        target = vcs_ref or newest_release(clone) or "HEAD"
+        old_version, target_version = version_of(old), version_of(target)
+        if vcs_ref is None and old_version and target_version and target_version <= old_version:
+            print(
+                f"Up to date with the template's newest release, {target} (this repo is at {old}): no branch made."
+            )
             return
         start = git("rev-parse", "--abbrev-ref", "HEAD").strip()
         start = start if start != "HEAD" else git("rev-parse", "HEAD").strip()
         base = git("rev-parse", "HEAD").strip()
         git("switch", "--quiet", "--force-create", branch)
-        command = [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--conflict", "inline"]
+        command = [
+            sys.executable,
+            "-m",
+            "copier",
+            "update",
+            "--trust",
+            "--defaults",
+            "--conflict",
+            "inline",
+        ]
         result = subprocess.run(
             [*command, "--vcs-ref", target], cwd=ROOT, capture_output=True, text=True, check=False
         )
@@ -306,7 +352,9 @@ def update(branch: str, output: Path, vcs_ref: str | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--check", action="store_true", help="only check that copier can update this repo, then exit"
+        "--check",
+        action="store_true",
+        help="only check that copier can update this repo, then exit",
     )
     parser.add_argument("--branch", default="template-update", help="the branch to (re)make")
     parser.add_argument(
@@ -315,7 +363,9 @@ def main() -> None:
         default=Path(tempfile.gettempdir()) / "template-update",
         help="where to write title.txt, body.md and update.patch",
     )
-    parser.add_argument("--vcs-ref", help="a template tag or commit, instead of the newest release")
+    parser.add_argument(
+        "--vcs-ref", help="a template tag or commit, instead of the newest release"
+    )
     arguments = parser.parse_args()
     if arguments.check:
         with tempfile.TemporaryDirectory(prefix="template-") as folder:
