@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from support import TEMPLATE_DIR, TEMPLATE_ROOT, bake_cookiecutter, git_commit_all, run
+from support import TEMPLATE_DIR, TEMPLATE_ROOT, bake_cookiecutter, git_commit_all, once_per_run, run
 from test_update import copy_tree_file, edit, edit_json
 from workflow_runner import run_workflow
 
@@ -118,47 +118,51 @@ def with_funding(cookiecutter: dict) -> dict:
     return cookiecutter
 
 
-@pytest.fixture(scope="module")
-def hostile_template(tmp_path_factory):
-    """The template copy at v1.0.0 (and a checkout of it), then a hostile v1.1.0."""
-    root = tmp_path_factory.mktemp("hostile-releases")
-    template = root / "template"
-    listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT)
-    for relative in filter(None, listed.stdout.split("\0")):
-        if (TEMPLATE_ROOT / relative).is_file():
-            copy_tree_file(TEMPLATE_ROOT / relative, template / relative)
-    edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.0.0] - {DATE}")
-    git_commit_all(template, "Release 1.0.0")
-    run("git", "tag", "v1.0.0", cwd=template)
-    run("git", "worktree", "add", "--quiet", "--detach", root / "checkout-v1.0.0", "v1.0.0", cwd=template)
-    # v1.1.0: a question, a workflow line, and the hostile code, run while rendering and in a task.
-    edit_json(template / "cookiecutter.json", with_funding)
-    validation = template / "lab_template" / "render" / "validation.py"
-    edit(
-        validation,
-        '    "docs": check_docs,\n',
-        '    "docs": check_docs,\n    "funding": check_description,\n',
-    )
-    ci = template / TEMPLATE_DIR.name / ".github" / "workflows" / "ci.yml"
-    ci.write_text(f"{ci.read_text()}{WORKFLOW_LINE}\n")
-    (template / "lab_template" / "hostile.py").write_text(HOSTILE)
-    extensions = template / "lab_template" / "render" / "extensions.py"
-    extensions.write_text(
-        f'{extensions.read_text()}\nfrom lab_template import hostile\n\nhostile.strike("render")\n'
-    )
-    task = template / "lab_template" / "tasks" / "update_report.py"
-    edit(task, "# run as a script, by its path\n", "# run as a script, by its path\n" + STRIKE_IN_TASK)
-    release(template, "1.1.0", "### Added\n\n- A `funding` question. Update: automatic.")
-    return template
+@pytest.fixture(scope="session")
+def hostile_template():
+    """The template copy at v1.0.0 (and a checkout of it), then a hostile v1.1.0; made once per run."""
+
+    def make(root: Path) -> None:
+        template = root / "template"
+        listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT)
+        for relative in filter(None, listed.stdout.split("\0")):
+            if (TEMPLATE_ROOT / relative).is_file():
+                copy_tree_file(TEMPLATE_ROOT / relative, template / relative)
+        edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.0.0] - {DATE}")
+        git_commit_all(template, "Release 1.0.0")
+        run("git", "tag", "v1.0.0", cwd=template)
+        run("git", "worktree", "add", "--quiet", "--detach", root / "checkout-v1.0.0", "v1.0.0", cwd=template)
+        # v1.1.0: a question, a workflow line, and the hostile code, run while rendering and in a task.
+        edit_json(template / "cookiecutter.json", with_funding)
+        validation = template / "lab_template" / "render" / "validation.py"
+        edit(
+            validation,
+            '    "docs": check_docs,\n',
+            '    "docs": check_docs,\n    "funding": check_description,\n',
+        )
+        ci = template / TEMPLATE_DIR.name / ".github" / "workflows" / "ci.yml"
+        ci.write_text(f"{ci.read_text()}{WORKFLOW_LINE}\n")
+        (template / "lab_template" / "hostile.py").write_text(HOSTILE)
+        extensions = template / "lab_template" / "render" / "extensions.py"
+        extensions.write_text(
+            f'{extensions.read_text()}\nfrom lab_template import hostile\n\nhostile.strike("render")\n'
+        )
+        task = template / "lab_template" / "tasks" / "update_report.py"
+        edit(task, "# run as a script, by its path\n", "# run as a script, by its path\n" + STRIKE_IN_TASK)
+        release(template, "1.1.0", "### Added\n\n- A `funding` question. Update: automatic.")
+
+    return once_per_run("hostile-releases", make) / "template"
 
 
-@pytest.fixture(scope="module")
-def made_at_v1(hostile_template, tmp_path_factory):
-    """The repo, made from v1.0.0 without a cluster, committed: GitHub's copy is a bare repo."""
-    root = tmp_path_factory.mktemp("made-at-v1")
-    repo = bake_cookiecutter(root / "bake", hostile_template.parent / "checkout-v1.0.0", hpc_cluster="none")
-    git_commit_all(repo, "Start from the lab template")
-    return repo
+@pytest.fixture(scope="session")
+def made_at_v1(hostile_template):
+    """The repo, made from v1.0.0 without a cluster, committed (made once per run)."""
+
+    def make(root: Path) -> None:
+        repo = bake_cookiecutter(root, hostile_template.parent / "checkout-v1.0.0", hpc_cluster="none")
+        git_commit_all(repo, "Start from the lab template")
+
+    return once_per_run("hostile-made-at-v1", make) / "my_project"
 
 
 def on_github(made_at_v1: Path, folder: Path) -> tuple[Path, Path]:

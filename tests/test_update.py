@@ -30,6 +30,7 @@ from support import (
     copy_tree,
     files_of,
     git_commit_all,
+    once_per_run,
     run,
 )
 
@@ -148,24 +149,26 @@ def release_removal_and_rename(template: Path) -> None:
     release(template, "1.2.0")
 
 
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory):
+@pytest.fixture(scope="session")
+def releases():
     """The template copy, tagged v1.0.0, v1.1.0, v1.2.0, then a commit not yet released; and a
-    checkout of v1.0.0 for cookiecutter."""
-    root = tmp_path_factory.mktemp("releases")
-    template = root / "template"
-    listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT)
-    for relative in filter(None, listed.stdout.split("\0")):
-        if (TEMPLATE_ROOT / relative).is_file():
-            copy_tree_file(TEMPLATE_ROOT / relative, template / relative)
-    edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.0.0] - {DATE}")
-    git_commit_all(template, "Release 1.0.0")
-    run("git", "tag", "v1.0.0", cwd=template)
-    run("git", "worktree", "add", "--quiet", "--detach", root / "checkout-v1.0.0", "v1.0.0", cwd=template)
-    release_code_and_questions(template)
-    release_removal_and_rename(template)
-    run("git", "commit", "--quiet", "--allow-empty", "-m", "Work after v1.2.0", cwd=template)
-    return template
+    checkout of v1.0.0 for cookiecutter. Made once per run, for every xdist worker; read only."""
+
+    def make(root: Path) -> None:
+        template = root / "template"
+        listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT)
+        for relative in filter(None, listed.stdout.split("\0")):
+            if (TEMPLATE_ROOT / relative).is_file():
+                copy_tree_file(TEMPLATE_ROOT / relative, template / relative)
+        edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.0.0] - {DATE}")
+        git_commit_all(template, "Release 1.0.0")
+        run("git", "tag", "v1.0.0", cwd=template)
+        run("git", "worktree", "add", "--quiet", "--detach", root / "checkout-v1.0.0", "v1.0.0", cwd=template)
+        release_code_and_questions(template)
+        release_removal_and_rename(template)
+        run("git", "commit", "--quiet", "--allow-empty", "-m", "Work after v1.2.0", cwd=template)
+
+    return once_per_run("update-releases", make) / "template"
 
 
 def copy_tree_file(source: Path, target: Path) -> None:
@@ -177,20 +180,21 @@ def copy_tree_file(source: Path, target: Path) -> None:
 ANSWERS = {"recipe_maintainers": "zed-id, ada-id", "slurm_account": "project_123"}
 
 
-@pytest.fixture(scope="module")
-def made_at_v1(releases, tmp_path_factory):
-    """A committed repo made from v1.0.0 by each tool, to copy."""
-    root = tmp_path_factory.mktemp("made-at-v1")
-    repos = {
-        "copier": bake_copier(root / "copier" / "my_project", releases, vcs_ref="v1.0.0", **ANSWERS),
-        "cookiecutter": bake_cookiecutter(
-            root / "cookiecutter", releases.parent / "checkout-v1.0.0", **ANSWERS
-        ),
-    }
-    for repo in repos.values():
-        git_commit_all(repo, "Made from the template")
-        assert answers_of(repo)["_commit"] == "v1.0.0"
-    return repos
+@pytest.fixture(scope="session")
+def made_at_v1(releases):
+    """A committed repo made from v1.0.0 by each tool, to copy (made once per run)."""
+
+    def make(root: Path) -> None:
+        repos = [
+            bake_copier(root / "copier" / "my_project", releases, vcs_ref="v1.0.0", **ANSWERS),
+            bake_cookiecutter(root / "cookiecutter", releases.parent / "checkout-v1.0.0", **ANSWERS),
+        ]
+        for repo in repos:
+            git_commit_all(repo, "Made from the template")
+            assert answers_of(repo)["_commit"] == "v1.0.0"
+
+    root = once_per_run("update-made-at-v1", make)
+    return {tool: root / tool / "my_project" for tool in ("copier", "cookiecutter")}
 
 
 def repo_at_v1(made_at_v1, tool: str, tmp_path: Path) -> Path:
