@@ -431,6 +431,19 @@ def test_template_update_reports_kept_and_conflicted_files(made_at_v1, tmp_path)
     run("git", "switch", "--quiet", BRANCH, cwd=repo)
     assert "<<<<<<< before updating" in (repo / "slurm" / "run_job.sh").read_text()
     assert answers_of(repo)["_commit"] == "v1.2.0"
+    # The pull request's instructions, as written, on its branch: find the markers, resolve,
+    # commit: no marker is left for the next update to refuse.
+    find = re.search(r"\(`(git grep [^`]+)` finds them\)", body)[1]
+    assert run("bash", "-c", find, cwd=repo).stdout.startswith("slurm/run_job.sh:")
+    text = (repo / "slurm" / "run_job.sh").read_text()
+    resolved = re.sub(
+        r"<<<<<<< before updating\n(.*?)=======\n.*?>>>>>>> after updating\n", r"\1", text, flags=re.DOTALL
+    )
+    (repo / "slurm" / "run_job.sh").write_text(resolved)
+    commit = re.search(r"Then `(git commit -am [^`]+) && git push`", body)[1]
+    run("bash", "-c", commit, cwd=repo)
+    assert run("bash", "-c", find, cwd=repo, check=False).stdout == ""
+    run(sys.executable, "tools/template_update.py", "--check", cwd=repo)
 
 
 # --- Decisions recorded: example code, what you deleted, answers switched off and on ----------------
