@@ -108,8 +108,9 @@ class Update:
 
     @functools.cached_property
     def old_render(self) -> Path | None:
-        """What the template version recorded in HEAD made from the answers recorded there;
-        None if it cannot be rendered (then every deleted file counts as possibly yours)."""
+        """What the template version recorded in HEAD made from the answers recorded there, as
+        copier renders it for the update (its tasks included); None if it cannot be rendered
+        (then every deleted file counts as possibly yours, and nothing as deleted by you)."""
         from copier import run_copy
 
         target = self.scratch / "old"
@@ -123,7 +124,6 @@ class Update:
                 defaults=True,
                 unsafe=True,
                 quiet=True,
-                skip_tasks=True,
             )
         except Exception as error:  # noqa: BLE001 - then every deleted file is kept
             print(f"could not render the template version this repo was made from: {error}", file=sys.stderr)
