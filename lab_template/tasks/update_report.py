@@ -125,7 +125,8 @@ class Update:
                 unsafe=True,
                 quiet=True,
             )
-        except Exception as error:  # noqa: BLE001 - then every deleted file is kept
+        # The template's own checks exit (an answer the old version does not know, say).
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - then every deleted file is kept
             print(f"could not render the template version this repo was made from: {error}", file=sys.stderr)
             return None
         return target
