@@ -15,7 +15,8 @@ migrations, and ``_copier_phase``):
 - ``update_outcome``: copier's closing message of an update (``_message_after_update``): the
   last line printed, exit status 1 if the update left conflicts.
 
-Each refusal is one ``error:`` line and exit status 1. Standard library only.
+Each refusal is one ``error:`` line and exit status 1. Standard library only, and copier's own
+error type where copier runs.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def refuse_unknown_questions(data) -> None:
 
 @functools.cache
 def at_copy(src_path: str, recorded_src: str, has_commit: bool, data_items: tuple) -> None:
+    """Once per copy: refuse an answer to no question; warn if the repo could never be updated."""
     refuse_unknown_questions(dict(data_items))
     if not has_commit:
         print(
@@ -71,7 +73,7 @@ def at_copy(src_path: str, recorded_src: str, has_commit: bool, data_items: tupl
 def committed_conflicts(repo: Path) -> list[str]:
     """The files of HEAD holding copier's conflict markers, or a .rej file."""
     markers = [argument for marker in CONFLICT_MARKERS for argument in ("-e", f"^{marker}$")]
-    found = _git(repo, "grep", "--name-only", "-I", *markers, "HEAD").stdout.split()
+    found = _git(repo, "grep", "--name-only", "-I", *markers, "HEAD").stdout.splitlines()
     rejected = _git(repo, "ls-tree", "-r", "--name-only", "HEAD").stdout.splitlines()
     return sorted(
         {name.removeprefix("HEAD:") for name in found} | {n for n in rejected if n.endswith(".rej")}
@@ -80,6 +82,7 @@ def committed_conflicts(repo: Path) -> list[str]:
 
 @functools.cache
 def before_update(dst_path: str, data_items: tuple) -> None:
+    """Once per update: refuse an answer to no question, and an update over committed conflicts."""
     refuse_unknown_questions(dict(data_items))
     if files := committed_conflicts(Path(dst_path)):
         refuse(
