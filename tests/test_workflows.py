@@ -353,6 +353,7 @@ def generated_pins(repo) -> set[str]:
 def test_template_workflows_pass_the_checks_of_the_generated_ones(default_repo):
     files = workflow_files(TEMPLATE_ROOT)
     run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files)
+    run("actionlint", "-no-color", *files, cwd=TEMPLATE_ROOT)
     result = run(
         "zizmor", "--offline", "--no-config", "--persona", "pedantic", "--format", "json",
         TEMPLATE_ROOT / ".github" / "workflows", check=False,
