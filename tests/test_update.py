@@ -704,3 +704,50 @@ def test_a_bake_that_could_never_be_updated_says_so_at_once(releases, tmp_path):
     options = ["--trust", "--defaults", "--vcs-ref=v1.0.0"]
     result = run("copier", "copy", *options, "template", tmp_path / "relative", cwd=releases.parent)
     assert "records the template as the relative path 'template'" in result.stderr
+
+
+# --- Repos made before the answers file recorded which files they take --------------------------------
+
+
+DECISION_LINES = re.compile(r"^(example_code|omit): .*\n", re.MULTILINE)
+
+
+def without_decisions(repo: Path) -> None:
+    """The repo as the template made it before it recorded `example_code` and `omit`."""
+    (repo / ANSWERS_FILE).write_text(DECISION_LINES.sub("", (repo / ANSWERS_FILE).read_text()))
+    run("git", "commit", "--quiet", "--all", "--amend", "--no-edit", cwd=repo)
+    assert "omit" not in answers_of(repo) and "example_code" not in answers_of(repo)
+
+
+def test_a_repo_made_before_the_decisions_takes_the_example_code_changes(made_at_v1, tmp_path):
+    """Its update records them as they were when it took the template: the example code and the
+    starter files are the template's, and the example code's changes arrive."""
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    without_decisions(repo)
+
+    copier_update(repo, "--vcs-ref=v1.1.0")
+
+    assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (True, [])
+    assert (repo / "my_project" / "stats.py").read_text().startswith(EXAMPLE_LINE_V11)
+    assert NOTEBOOK_TITLE_V11 in (repo / "examples" / "quickstart.ipynb").read_text()
+
+
+def test_a_repo_adopted_before_the_decisions_keeps_its_own(made_at_v1, tmp_path):
+    """An adopted repo had its own project, and its own README, before it took the template."""
+    repo = tmp_path / "adopted"
+    (repo / "my_project").mkdir(parents=True)
+    (repo / "my_project" / "core.py").write_text("VALUE = 1\n")
+    (repo / "README.md").write_text("# Ours\n")
+    (repo / "pyproject.toml").write_text('[project]\nname = "my-project"\n')
+    git_commit_all(repo, "Our own project")
+    made = made_at_v1["copier"]
+    for path in (p for p in made.rglob("*") if p.is_file() and ".git" not in p.relative_to(made).parts):
+        relative = path.relative_to(made)
+        if relative.parts[0] not in {"README.md", "pyproject.toml", "my_project"}:
+            copy_tree_file(path, repo / relative)
+    (repo / ANSWERS_FILE).write_text(DECISION_LINES.sub("", (repo / ANSWERS_FILE).read_text()))
+    git_commit_all(repo, "Adopt the template, before it recorded which files a repo takes")
+
+    run(sys.executable, TEMPLATE_ROOT / "lab_template" / "tasks" / "record_decisions.py", cwd=repo)
+
+    assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (False, ["README.md"])

@@ -70,6 +70,13 @@ SETTINGS = {
 }
 
 
+# The first step of every update, whatever the versions: a repo made before the answers file
+# recorded which of the template's files it takes gets them recorded, as they were when it took
+# the template (lab_template/tasks/record_decisions.py); copier reads the answers again after.
+RECORD_DECISIONS = {
+    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/record_decisions.py"],
+    "when": "{{ _stage == 'before' }}",
+}
 # copier's migrations, which `copier update` runs (the README's "Questions" says when a release
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
@@ -126,7 +133,11 @@ def copier_questions(cookiecutter: dict) -> dict:
 def render() -> str:
     cookiecutter = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
     body = yaml.safe_dump(
-        {**SETTINGS, "_migrations": [*MIGRATIONS, UPDATE_REPORT], **copier_questions(cookiecutter)},
+        {
+            **SETTINGS,
+            "_migrations": [RECORD_DECISIONS, *MIGRATIONS, UPDATE_REPORT],
+            **copier_questions(cookiecutter),
+        },
         sort_keys=False,
         allow_unicode=True,
         width=100,
