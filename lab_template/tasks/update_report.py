@@ -19,7 +19,6 @@ it was made from, and the working tree is the update with the new answers.
   files of ``--conflict rej``. A notebook never keeps inline markers (that is not JSON any
   more): it takes the template's version with your changes that still apply, and the rest goes
   to ``<notebook>.rej``, as ``--conflict rej`` does.
-
 - **Answers no longer accepted**: copier forgets a recorded answer that this version refuses
   and takes the default; one ``changed`` line says so, with the command for another value.
 
