@@ -39,10 +39,13 @@ CLIENTS = (
 )
 NEEDED_PROGRAMS = (*DAEMONS, *CLIENTS, "seff")
 # What .ci/run installs; seff comes from the slurm-wlm source package (Debian ships no binary).
+# Lmod gives the jobs' bash the `module` command, as the clusters' logins do.
 DEBIAN_PACKAGES = (
     "munge mariadb-server slurmdbd slurm-wlm-mysql-plugin slurmctld slurmd slurm-client "
-    "libslurm-perl libslurmdb-perl"
+    "libslurm-perl libslurmdb-perl lmod"
 )
+# Lmod's set-up for bash: BASH_ENV names it, so that every bash script has `module`.
+LMOD_INIT = Path("/usr/share/lmod/lmod/init/bash")
 FINAL_JOB_STATES = {
     "BOOT_FAIL",
     "CANCELLED",
@@ -64,6 +67,8 @@ class SlurmError(RuntimeError):
 def cannot_run_here() -> str | None:
     """Why this machine cannot run the cluster, in one line saying what it needs; or None."""
     missing = [name for name in NEEDED_PROGRAMS if not shutil.which(name)]
+    if not LMOD_INIT.is_file():
+        missing.append("Lmod")
     if missing:
         return (
             f"a real SLURM needs {', '.join(missing)}: apt-get install {DEBIAN_PACKAGES}, and seff "
@@ -293,10 +298,13 @@ class SlurmCluster:
         return [_parse_record(line) for line in result.stdout.splitlines() if line.strip()]
 
     def accounting(
-        self, job_id: str, *options: str, tasks: int = 1, timeout: float = 30
+        self, job_id: str, *options: str, tasks: int = 1, timeout: float = 120
     ) -> list[dict[str, str]]:
         """`sacct OPTIONS -j ID` rows (jobs, then steps), once slurmdbd has the whole job (each of
-        an array's ``tasks``): it records a job a moment after the controller is done with it."""
+        an array's ``tasks``): it records a job a moment after the controller is done with it.
+
+        The timeout allows for a machine busy with the rest of the test run: the jobs of the
+        README's commands are all submitted at once, and each starts Python twice."""
         deadline = time.monotonic() + timeout
         while True:
             result = self._run(

@@ -29,6 +29,9 @@ QUESTIONS = {
 CHOICES = {key: value for key, value in QUESTIONS.items() if isinstance(value, list)}
 JINJA_MARKERS = re.compile(r"\{\{|\{%|\{#")
 ANSWERS_FILE = ".copier-answers.yml"
+# Versions that YAML, unquoted, would read as numbers (1.10 as 1.1) or that are not X.Y.Z: each
+# must read back exactly wherever a release writes it.
+RELEASE_VERSIONS = ["1.10", "2.0", "0.10.0", "1.0.0rc1", "1.0.0.post1"]
 # A folder shared by the whole test run, every pytest-xdist worker included: conftest.py makes
 # it in the controlling process before any worker starts, and removes it at the end.
 RUN_DIR_VARIABLE = "LAB_TEMPLATE_TEST_RUN_DIR"
@@ -105,12 +108,48 @@ def mentions(repo: Path, pattern: re.Pattern, ignore: set[str] = frozenset()) ->
     ]
 
 
+# conda-build's selector: a line with "[...]" at its end, or after a "#" with no parentheses
+# after it, is kept only where the expression in the brackets is true (conda_build/metadata.py,
+# `sel_pat` and `select_lines`: the line is kept without the selector, its quote restored).
+CONDA_SELECTOR = re.compile(r"(.+?)\s*(#.*)?\[([^\[\]]+)\](?(2)[^\(\)]*)$")
+# The selectors' names on conda-forge's noarch build machine, linux-64.
+LINUX_SELECTORS = {"linux": True, "linux64": True, "unix": True, "x86_64": True, "osx": False, "win": False}
+
+
+def select_conda_lines(text: str) -> str:
+    """The lines of a meta.yaml that conda-build keeps on linux-64, as it selects them."""
+    lines = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if line.lstrip().startswith("#"):
+            continue
+        trailing_quote = line[-1] if line and line[-1] in "'\"" else ""
+        match = CONDA_SELECTOR.match(line)
+        if not match:
+            lines.append(line)
+        elif conda_selector_is_true(match.group(3)):
+            lines.append(match.group(1) + trailing_quote)
+    return "\n".join(lines) + "\n"
+
+
+def conda_selector_is_true(selector: str) -> bool:
+    """A selector's value as conda-build finds it (`eval_selector`): Python's eval, an unknown
+    name taken as False."""
+    while True:
+        try:
+            return bool(eval(selector, dict(LINUX_SELECTORS), {}))  # as conda-build does
+        except NameError as error:
+            selector = re.sub(rf"\b{re.escape(error.name)}\b", "False", selector)
+
+
 def render_conda_recipe(text: str) -> str:
-    """Render a conda-forge meta.yaml the way conda-build does: its own Jinja variables."""
+    """Render a conda-forge meta.yaml the way conda-build does: its own Jinja variables, then
+    its line selectors."""
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    return environment.from_string(text).render(
+    rendered = environment.from_string(text).render(
         PYTHON="$PYTHON", python_min="3.10", environ={}, load_setup_py_data=dict
     )
+    return select_conda_lines(rendered)
 
 
 def assert_repo_valid(repo: Path) -> None:

@@ -26,6 +26,7 @@ NEW_CLUSTER = "kaivos"
 NEW_CLUSTER_SETTINGS = {
     "name": "Kaivos",
     "docs": "https://docs.example.org/kaivos/batch-jobs/",
+    "account_example": "project_kaivos",
     "login_host": "kaivos.example.org",
     "scratch": "/scratch/{account}/$USER",
     "gpu_partition": "gpu-kaivos",
@@ -35,7 +36,13 @@ NEW_CLUSTER_SETTINGS = {
     "cpus_per_gpu": "16",
     "mem": "64G",
     "time": "05:00:00",
-    "python_module": "python-data",
+    "cpu_cores": "4",
+    "cpu_mem": "8G",
+    "environment": "module load python-data",
+    "environment_docs": "https://docs.example.org/kaivos/python/",
+    "environment_note": "",
+    "container": "",
+    "venv_options": "--system-site-packages",
     "slurm_cluster": "",
     "cpu_login_host": "",
 }

@@ -71,6 +71,21 @@ def test_each_licence_the_template_writes_is_recognised_by_its_text(license_id):
     assert repo_answers.license_from_text(text) == license_id
 
 
+def test_a_repos_docs_host_and_recipe_format_are_its_defaults(tmp_path):
+    """A repo that publishes on Read the Docs keeps that host; a conda-build recipe keeps its
+    format (its feedstock has it); without either, the usual defaults."""
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    (repo / "recipe").mkdir()
+    (repo / ".readthedocs.yaml").write_text("version: 2\n")
+    (repo / "recipe" / "meta.yaml").write_text("package:\n  name: pydemo\n")
+    says = repo_answers.repo_says(repo)
+    assert (says["docs"], says["conda_recipe"]) == ("readthedocs", "meta.yaml")
+    plain = tmp_path / "plain"
+    (plain / "docs").mkdir(parents=True)
+    assert "docs" not in repo_answers.repo_says(plain) and "conda_recipe" not in repo_answers.repo_says(plain)
+
+
 # --- Adopting the fixture repo ----------------------------------------------------------------------
 
 

@@ -373,7 +373,7 @@ def test_accepted_answers_build_a_clean_repo_that_shows_them(cookies, docs_probe
     for field, value in answers.items():
         assert not answer_error(field, value), answer_error(field, value)
     repo = bake_in_process(
-        cookies, **{"github_org": "lab", **answers, "hpc_cluster": "none", "docs": "sphinx"}
+        cookies, **{"github_org": "lab", **answers, "hpc_cluster": "none", "docs": "pages"}
     )
     assert_repo_valid(repo)
     run("ruff", "check", "--no-cache", ".", cwd=repo)

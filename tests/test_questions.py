@@ -19,11 +19,14 @@ def test_every_github_url_and_the_trusted_publisher_use_the_repo_name(bake, tmp_
     repo = bake(tmp_path / "out", distribution_name="pyvbmc-dist", repo_name="pyvbmc")
     # Every link to the repository and its docs site names the repository, not the PyPI name.
     urls = [line for line in mentions(repo, GITHUB_URL) if "acerbilab" in line]
+    # The README's step "create the repository" names the owner and the repository apart.
+    urls.remove("README.md: https://github.com/new: owner `acerbilab`, name `pyvbmc`; then")
     assert urls and all("acerbilab/pyvbmc" in line or "acerbilab.github.io/pyvbmc/" in line for line in urls)
     assert not mentions(repo, re.compile(r"acerbilab[/.].*pyvbmc-dist"))
-    releasing = files_of(repo)["RELEASING.md"].decode()
-    assert "| Repository name | `pyvbmc` | `pyvbmc` |" in releasing
-    assert "| PyPI project name | `pyvbmc-dist` | `pyvbmc-dist` |" in releasing
+    readme = files_of(repo)["README.md"].decode()
+    assert "| Repository name | `pyvbmc` | `pyvbmc` |" in readme
+    assert "| PyPI project name | `pyvbmc-dist` | `pyvbmc-dist` |" in readme
+    assert "gh repo create acerbilab/pyvbmc " in readme
     assert "cd pyvbmc\n" in files_of(repo)["CONTRIBUTING.md"].decode()
 
 

@@ -1,7 +1,10 @@
-"""The conda-forge recipe and tools/update_recipe.py.
+"""The conda-forge recipe in conda-build's format (conda_recipe=meta.yaml), and
+tools/update_recipe.py.
 
-The recipe is rendered as conda-build renders it (support.render_conda_recipe), checked against
-pyproject.toml, and compared with the recipe grayskull writes for the same built sdist.
+The recipe is rendered as conda-build renders it (support.render_conda_recipe: its Jinja, then
+its line selectors), checked against pyproject.toml, and compared with the recipe grayskull
+writes for the same built sdist. tests/test_recipe_v1.py checks that the v1 recipe (the
+default) says the same.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import yaml
 from support import bake_in_process, copy_tree, git_commit_all, render_conda_recipe, run
 
 # Answers unlike the defaults: a Python above conda-forge's minimum, a dotted mixed-case
-# distribution name, free text that YAML and Jinja would misread, two maintainers.
+# distribution name, free text that YAML, Jinja and conda-build's selectors would misread (a
+# "#" before "[...]"), two maintainers.
 UNUSUAL_ANSWERS = {
     "project_name": "GP toolkit",
     "distribution_name": "Gp.Tool_kit",
@@ -90,20 +94,38 @@ def sha256_of(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+META = {"conda_recipe": "meta.yaml"}
+
+
 @pytest.fixture(scope="module")
-def unusual_release(cookies_session, tmp_path_factory):
-    """A repo baked with UNUSUAL_ANSWERS, tagged v0.1.0 and built by the release script."""
-    repo = copy_tree(
-        bake_in_process(cookies_session, **UNUSUAL_ANSWERS), tmp_path_factory.mktemp("unusual") / "repo"
-    )
+def meta_repo(cookies_session):
+    """The default answers, with conda-build's recipe."""
+    return bake_in_process(cookies_session, **META)
+
+
+def released(baked, folder):
+    """A copy of a baked repo, committed, tagged v0.1.0 and built by the release script."""
+    repo = copy_tree(baked, folder / "repo")
     git_commit_all(repo, "Initial commit")
     run("git", "tag", "v0.1.0", cwd=repo)
     run(sys.executable, "tools/release_check.py", "build", cwd=repo)
     return repo
 
 
-def test_recipe_has_what_conda_forge_asks_for(default_repo):
-    text = recipe_text(default_repo)
+@pytest.fixture(scope="module")
+def meta_release(meta_repo, tmp_path_factory):
+    return released(meta_repo, tmp_path_factory.mktemp("meta"))
+
+
+@pytest.fixture(scope="module")
+def unusual_release(cookies_session, tmp_path_factory):
+    """A repo baked with UNUSUAL_ANSWERS, tagged v0.1.0 and built by the release script."""
+    baked = bake_in_process(cookies_session, **UNUSUAL_ANSWERS, **META)
+    return released(baked, tmp_path_factory.mktemp("unusual"))
+
+
+def test_recipe_has_what_conda_forge_asks_for(meta_repo):
+    text = recipe_text(meta_repo)
     assert text.startswith('{% set name = "my-project" %}\n{% set version = "0.1.0" %}\n')
     # The default python_min is above conda-forge's own (3.10), so the recipe sets it.
     assert '{% set python_min = "3.11" %}' in text
@@ -132,13 +154,13 @@ def test_recipe_has_what_conda_forge_asks_for(default_repo):
         "doc_url",
         "dev_url",
     }
-    assert (default_repo / recipe["about"]["license_file"]).is_file()
+    assert (meta_repo / recipe["about"]["license_file"]).is_file()
     assert recipe["extra"] == {"recipe-maintainers": ["your-github-id"]}
 
 
 @pytest.mark.parametrize("answers", [{}, UNUSUAL_ANSWERS], ids=["defaults", "unusual"])
 def test_recipe_says_what_pyproject_says(cookies, answers):
-    repo = bake_in_process(cookies, **answers)
+    repo = bake_in_process(cookies, **answers, **META)
     pyproject = tomllib.loads((repo / "pyproject.toml").read_text())
     project, urls = pyproject["project"], pyproject["project"]["urls"]
     recipe = rendered(recipe_text(repo))
@@ -164,7 +186,7 @@ def test_recipe_says_what_pyproject_says(cookies, answers):
 
 
 def test_recipe_sets_python_min_only_above_conda_forges(cookies, unusual_release):
-    assert "set python_min" not in recipe_text(bake_in_process(cookies, python_min="3.10"))
+    assert "set python_min" not in recipe_text(bake_in_process(cookies, python_min="3.10", **META))
     text = recipe_text(unusual_release)
     assert text.count('{% set python_min = "3.12" %}\n') == 1
     recipe = rendered(text)
@@ -174,7 +196,7 @@ def test_recipe_sets_python_min_only_above_conda_forges(cookies, unusual_release
     assert recipe["extra"]["recipe-maintainers"] == ["ada-lovelace", "alan-turing"]
 
 
-@pytest.mark.parametrize("release", ["released_repo", "unusual_release"])
+@pytest.mark.parametrize("release", ["meta_release", "unusual_release"])
 def test_update_recipe_writes_the_version_and_sha256_of_the_built_sdist(release, request, tmp_path):
     repo = copy_tree(request.getfixturevalue(release), tmp_path / "repo")
     recipe_path = repo / "recipe" / "meta.yaml"
@@ -191,9 +213,9 @@ def test_update_recipe_writes_the_version_and_sha256_of_the_built_sdist(release,
     assert len(changed) == 2, changed  # the version and the sha256, nothing else
 
 
-def test_update_recipe_reads_the_sha256_from_pypi(default_repo, tmp_path):
+def test_update_recipe_reads_the_sha256_from_pypi(meta_repo, tmp_path):
     """Run on a copy whose recipe names a long-published project (six 1.16.0)."""
-    repo = copy_tree(default_repo, tmp_path / "repo")
+    repo = copy_tree(meta_repo, tmp_path / "repo")
     recipe_path = repo / "recipe" / "meta.yaml"
     recipe_path.write_text(recipe_path.read_text().replace('"my-project"', '"six"', 1))
     run(sys.executable, "tools/update_recipe.py", "1.16.0", "--pypi", cwd=repo)
@@ -205,13 +227,14 @@ def test_update_recipe_reads_the_sha256_from_pypi(default_repo, tmp_path):
 @pytest.mark.parametrize(
     ("version", "edit", "message"),
     [
-        ("latest", None, "is not a version number"),
+        ("latest", None, "is not a version"),
+        ("1.0-rc1", None, "such as 1.2.0, 1.2.0rc1"),  # not as the wheel spells it
         ("9.9.9", None, "my_project-9.9.9.tar.gz"),  # not built here, not on PyPI
         ("0.1.0", ("  sha256:", "  sha:"), "exactly one 'sha256:' line"),
     ],
 )
-def test_update_recipe_says_what_is_wrong(default_repo, tmp_path, version, edit, message):
-    repo = copy_tree(default_repo, tmp_path / "repo")
+def test_update_recipe_says_what_is_wrong(meta_repo, tmp_path, version, edit, message):
+    repo = copy_tree(meta_repo, tmp_path / "repo")
     recipe_path = repo / "recipe" / "meta.yaml"
     if edit:
         recipe_path.write_text(recipe_path.read_text().replace(*edit))
@@ -221,7 +244,7 @@ def test_update_recipe_says_what_is_wrong(default_repo, tmp_path, version, edit,
     assert recipe_path.read_text() == before
 
 
-@pytest.mark.parametrize("release", ["released_repo", "unusual_release"])
+@pytest.mark.parametrize("release", ["meta_release", "unusual_release"])
 def test_recipe_agrees_with_grayskull_on_the_built_sdist(release, request, tmp_path):
     repo = request.getfixturevalue(release)
     (sdist,) = (repo / "dist").glob("*.tar.gz")
@@ -243,15 +266,28 @@ def test_recipe_agrees_with_grayskull_on_the_built_sdist(release, request, tmp_p
     assert not differences, f"recipe vs grayskull: {differences}; not compared: {NOT_COMPARED}"
 
 
-def test_pre_commit_check_yaml_skips_only_the_recipe(default_repo):
+def test_pre_commit_check_yaml_skips_only_the_recipe(meta_repo):
     """The recipe is YAML only after conda-build renders it: the check-yaml hook must skip it."""
-    config = yaml.safe_load((default_repo / ".pre-commit-config.yaml").read_text())
+    config = yaml.safe_load((meta_repo / ".pre-commit-config.yaml").read_text())
     (hook,) = [h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "check-yaml"]
     yaml_files = [
-        str(path.relative_to(default_repo))
-        for path in default_repo.rglob("*.y*ml")
-        if ".git" not in path.relative_to(default_repo).parts
+        str(path.relative_to(meta_repo))
+        for path in meta_repo.rglob("*.y*ml")
+        if ".git" not in path.relative_to(meta_repo).parts
     ]
     assert [name for name in yaml_files if re.search(hook["exclude"], name)] == ["recipe/meta.yaml"]
     with pytest.raises(yaml.YAMLError):
-        yaml.safe_load(recipe_text(default_repo))
+        yaml.safe_load(recipe_text(meta_repo))
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Fast # [win]", "Spreads #1 [not linux] evenly", "Ends in brackets [osx]", "A # b [x] (c)"],
+)
+def test_free_text_never_becomes_a_selector(cookies, description):
+    """conda-build reads '# ... [expr]' at a line's end as a selector, inside quotes too: the
+    summary and description keep every word on linux, where conda-forge builds noarch."""
+    repo = bake_in_process(cookies, description=description, **META)
+    about = rendered(recipe_text(repo))["about"]
+    assert about["summary"] == description
+    assert about["description"].startswith(description + " ")

@@ -16,7 +16,16 @@ import pytest
 import yaml
 from rattler_build import Stage0Recipe, VariantConfig
 
-from support import assert_repo_valid, bake_in_process, copy_tree, git_commit_all, render_conda_recipe, run
+from lab_template.render.extensions import dist_file_name
+from support import (
+    RELEASE_VERSIONS,
+    assert_repo_valid,
+    bake_in_process,
+    copy_tree,
+    git_commit_all,
+    render_conda_recipe,
+    run,
+)
 from test_recipe import UNUSUAL_ANSWERS
 
 SCHEMA = Path(__file__).parent / "data" / "recipe-v1.schema.json"
@@ -52,7 +61,10 @@ def test_each_format_bakes_only_its_own_recipe(both_formats):
 
 
 def test_v1_recipe_matches_its_schema(both_formats):
-    run("check-jsonschema", "--schemafile", SCHEMA, both_formats[1] / "recipe" / "recipe.yaml")
+    recipe = both_formats[1] / "recipe" / "recipe.yaml"
+    run("check-jsonschema", "--schemafile", SCHEMA, recipe)
+    # Declared, as conda-forge's v1 example recipe does (the schema's only version).
+    assert yaml.safe_load(recipe.read_text())["schema_version"] == 1
 
 
 def test_the_schema_check_can_fail(both_formats, tmp_path):
@@ -122,3 +134,23 @@ def test_update_recipe_writes_the_v1_version_and_sha256(cookies, tmp_path):
     # A second run with the same version changes nothing.
     run(sys.executable, "tools/update_recipe.py", "v0.2.0", cwd=repo)
     assert recipe_path.read_text() == after
+
+
+@pytest.mark.parametrize("version", RELEASE_VERSIONS)
+def test_update_recipe_writes_every_version_as_text(both_formats, tmp_path, version):
+    """Read back with a YAML parser (conda-build's rendering for meta.yaml), and by rattler-build
+    for recipe.yaml: 1.10 stays 1.10, not the number 1.1."""
+    for baked in both_formats:
+        distribution = yaml.safe_load((baked / ".copier-answers.yml").read_text())["distribution_name"]
+        repo = copy_tree(baked, tmp_path / baked.parent.name / "repo")
+        (repo / "dist").mkdir()
+        sdist = f"{dist_file_name(distribution)}-{version}.tar.gz"
+        (repo / "dist" / sdist).write_bytes(b"stands for the release's sdist")
+        run(sys.executable, "tools/update_recipe.py", version, cwd=repo)
+        (recipe,) = (repo / "recipe").iterdir()
+        if recipe.name == "meta.yaml":
+            package = yaml.safe_load(render_conda_recipe(recipe.read_text()))["package"]
+        else:
+            assert yaml.safe_load(recipe.read_text())["context"]["version"] == version
+            package = render_v1(recipe)["package"]
+        assert package["version"] == version

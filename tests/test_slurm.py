@@ -8,15 +8,16 @@ import os
 import re
 import shlex
 import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
 
-from lab_template.render.clusters import CLUSTERS
-from slurm_cluster import SlurmCluster, SlurmError, cannot_run_here
+from lab_template.render.clusters import CLUSTERS, cluster
+from slurm_cluster import LMOD_INIT, SlurmCluster, SlurmError, cannot_run_here
 from support import (
     CHOICES,
-    QUESTIONS,
     TEMPLATE_ROOT,
     assert_repo_valid,
     bake_in_process,
@@ -24,6 +25,7 @@ from support import (
     make_venv,
     mentions,
     once_per_run,
+    pip_install,
     run,
 )
 
@@ -31,6 +33,7 @@ HPC_CLUSTERS = [choice for choice in CHOICES["hpc_cluster"] if choice != "none"]
 DEFAULT_CLUSTER = CHOICES["hpc_cluster"][0]
 PACKAGE = "my_project"  # the default answers' package
 SCRIPTS = ("run_job.sh", "array_job.sh", "interactive.sh")
+HPC_FILES = (*SCRIPTS, "environment.sh", "check_gpus.py")
 HANDBOOK_SQUEUE_FORMAT = "%.18i %.9P %.8j %.8u %.8T %.10M %.20S %.9l %.6D %R %.10m"
 
 
@@ -62,11 +65,12 @@ def salloc_options(script_text: str) -> dict[str, str]:
     return dict(option[2:].split("=", 1) for option in command if option.startswith("--"))
 
 
-def expected_resources(settings: dict[str, str]) -> dict[str, str]:
+def expected_resources(choice: str) -> dict[str, str]:
     """The resources that all three scripts ask for, with the default answers."""
+    settings = CLUSTERS[choice]
     gpu_option, gpu_count = settings["gpu_request"][2:].split("=")
     expected = {
-        "account": QUESTIONS["slurm_account"],
+        "account": settings["account_example"],
         "job-name": "my_project",
         "partition": settings["gpu_partition"],
         "nodes": "1",
@@ -80,6 +84,19 @@ def expected_resources(settings: dict[str, str]) -> dict[str, str]:
     return expected
 
 
+def cpu_only_command(choice: str) -> list[str]:
+    """The README's CPU-only sbatch command."""
+    settings = CLUSTERS[choice]
+    return [
+        "sbatch",
+        f"--partition={settings['cpu_partition']}",
+        settings["no_gpu"],
+        f"--cpus-per-task={settings['cpu_cores']}",
+        f"--mem={settings['cpu_mem']}",
+        "slurm/run_job.sh",
+    ]
+
+
 # --- the files, for every cluster choice --------------------------------------------------
 
 
@@ -87,20 +104,26 @@ def expected_resources(settings: dict[str, str]) -> dict[str, str]:
 def test_job_scripts_pass_bash_n_and_shellcheck(baked, choice):
     repo = baked(choice)
     assert_repo_valid(repo)
-    scripts = sorted(path.name for path in (repo / "slurm").iterdir())
-    assert scripts == sorted(SCRIPTS)
+    files = sorted(path.name for path in (repo / "slurm").iterdir())
+    assert files == sorted(HPC_FILES)
     for name in SCRIPTS:
         script = repo / "slurm" / name
         assert script.read_text().startswith("#!/bin/bash\n")
+    # Sourced by the others, never run: no #!, and shellcheck is told the shell.
+    assert (repo / "slurm" / "environment.sh").read_text().startswith("# shellcheck shell=bash\n")
+    for script in sorted((repo / "slurm").glob("*.sh")):
         run("bash", "-n", script)
         run("shellcheck", script)
+    run(sys.executable, "-m", "ruff", "check", "--no-cache", "slurm/check_gpus.py", cwd=repo)
+    run(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "slurm/check_gpus.py", cwd=repo)
 
 
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
 def test_job_scripts_ask_what_the_cluster_table_says(baked, choice):
-    settings = CLUSTERS[choice]
+    settings = cluster(choice)
     slurm = baked(choice) / "slurm"
-    resources = expected_resources(settings)
+    resources = expected_resources(choice)
+    check = f"srun {settings['python']} slurm/check_gpus.py --gpu-partition={settings['gpu_partition']}\n"
 
     run_job = (slurm / "run_job.sh").read_text()
     assert sbatch_directives(run_job) == {
@@ -110,11 +133,11 @@ def test_job_scripts_ask_what_the_cluster_table_says(baked, choice):
     }
     assert "set -euo pipefail" in run_job
     assert 'cd "${SLURM_SUBMIT_DIR' in run_job
-    assert 'VENV="${VENV:-$SLURM_SUBMIT_DIR/.venv}"' in run_job
-    assert f"module load {settings['python_module']}" in run_job
-    assert 'srun python -m my_project "$@"' in run_job
+    # The environment, then the GPU check, then the package: each stops the job if it fails.
+    assert run_job.index("\nsource slurm/environment.sh\n") < run_job.index(check)
+    assert run_job.endswith(check + f'srun {settings["python"]} -m my_project "$@"\n')
     # Its CPU-only example command switches off exactly the table's GPU request.
-    assert f"sbatch --partition={settings['cpu_partition']} {settings['no_gpu']} slurm/run_job.sh" in run_job
+    assert f"#   {shlex.join(cpu_only_command(choice))}\n" in run_job
 
     array_job = (slurm / "array_job.sh").read_text()
     seeds = re.search(r"^SEEDS=\((.*)\)$", array_job, re.MULTILINE).group(1).split()
@@ -124,13 +147,34 @@ def test_job_scripts_ask_what_the_cluster_table_says(baked, choice):
         "array": f"0-{len(seeds) - 1}",
         "output": "slurm_log/%x_%A_%a.out",
     }
+    assert array_job.index("\nsource slurm/environment.sh\n") < array_job.index(check)
 
     interactive = (slurm / "interactive.sh").read_text()
     assert salloc_options(interactive) == {**resources, "time": "00:30:00"}
-    # The shell that salloc opens inherits the venv (a real SLURM test below runs it).
-    assert f"module load {settings['python_module']}" in interactive
-    assert 'VENV="${VENV:-$PWD/.venv}"' in interactive
-    assert interactive.index('source "$VENV/bin/activate"') < interactive.index("\nsalloc")
+    # The shell that salloc opens inherits the environment (a real SLURM test below runs it).
+    assert interactive.index("\nsource slurm/environment.sh\n") < interactive.index("\nsalloc")
+
+
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_the_environment_is_the_clusters_documented_one(baked, choice):
+    """environment.sh runs the table's commands, each of which must succeed, then finds the venv
+    (in the container, where the cluster has one)."""
+    settings = cluster(choice)
+    environment = (baked(choice) / "slurm" / "environment.sh").read_text()
+    commands = settings["environment"].splitlines()
+    body = environment[environment.index("\nif ! ") :]
+    if len(commands) == 1:
+        assert body.startswith(f"\nif ! {commands[0]}; then\n")
+    else:
+        assert body.startswith("\nif ! {\n" + " &&\n".join(f"    {c}" for c in commands) + "\n}; then\n")
+    assert settings["environment_docs"] in environment
+    assert 'export VENV="${VENV:-$PWD/.venv}"' in environment
+    if settings["container"]:
+        assert f'export SIF="${{SIF:-{settings["container"]}}}"' in environment
+        assert 'export SINGULARITYENV_PREPEND_PATH="$VENV/bin"' in environment
+    else:
+        assert "SIF" not in environment
+        assert environment.endswith('\nsource "$VENV/bin/activate"\n')
 
 
 def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
@@ -140,7 +184,7 @@ def test_no_cluster_means_no_hpc_files_and_no_mention_of_them(baked):
     assert not (repo / "slurm_log").exists()
     hpc_words = re.compile(
         r"sbatch|salloc|squeue|seff|slurm/|slurm_log|run_job\.sh|array_job\.sh|interactive\.sh|hpc-|"
-        r"shellcheck|running on|" + "|".join(HPC_CLUSTERS),
+        r"environment\.sh|check_gpus|module load|singularity|shellcheck|running on|" + "|".join(HPC_CLUSTERS),
         re.IGNORECASE,
     )
     # __main__.py reads SLURM's variables wherever it runs.
@@ -161,37 +205,153 @@ def test_shellcheck_hook_only_with_a_cluster(baked, choice):
         assert [hook["id"] for hook in shellcheck["hooks"]] == ["shellcheck"]
 
 
-@pytest.mark.parametrize("choice", HPC_CLUSTERS)
-def test_readme_explains_running_on_the_cluster(baked, choice):
-    settings = CLUSTERS[choice]
-    readme = (baked(choice) / "README.md").read_text()
+def readme_section(repo: Path) -> str:
+    readme = (repo / "README.md").read_text()
     assert readme.count("<!-- hpc-start -->\n") == readme.count("<!-- hpc-end -->\n") == 1
     # The markers stand apart from the section, with a blank line, as mdformat writes them.
-    section = readme.split("<!-- hpc-start -->\n\n")[1].split("<!-- hpc-end -->")[0]
+    return readme.split("<!-- hpc-start -->\n\n")[1].split("<!-- hpc-end -->")[0]
+
+
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_readme_explains_running_on_the_cluster(baked, choice):
+    settings = cluster(choice)
+    readme = (baked(choice) / "README.md").read_text()
+    section = readme_section(baked(choice))
     assert readme.index("<!-- hpc-end -->") < readme.index("## Development")
     assert section.startswith(f"## Running on {settings['name']}\n")
     on_cluster = f" -M {settings['slurm_cluster']}" if settings["slurm_cluster"] else ""
-    scratch = settings["scratch"].replace("{account}", QUESTIONS["slurm_account"])
-    for expected in [
+    scratch = settings["scratch"].replace("{account}", settings["account_example"])
+    venv = f"-m venv {settings['venv_options']} .venv".replace("  ", " ")
+    expected = [
         settings["docs"],
+        f"billed to the project\n`{settings['account_example']}`",
         f"ssh <username>@{settings['login_host']}",
         f'cd "{scratch}"',
-        f"module load {settings['python_module']}",
-        "sbatch slurm/run_job.sh",
+        # The environment, as the cluster's documentation gives it.
+        f"({settings['environment_docs']})",
+        *(f"   {command}\n" for command in settings["environment"].splitlines()),
+        venv,
+        "python -m pip install -e .",
+        "sbatch slurm/run_job.sh --seed 3",
+        "A job that asked for a GPU and sees none stops there, with a line that says why.",
         "sbatch slurm/array_job.sh",
-        f"sbatch --partition={settings['cpu_partition']} {settings['no_gpu']} slurm/run_job.sh",
-        "bash slurm/interactive.sh",
+        shlex.join(cpu_only_command(choice)),
+        f"bash slurm/interactive.sh           # then: srun {settings['python']} -m my_project",
+        f"ask for one GPU on the `{settings['gpu_partition']}` partition",
+        f"time limit of {settings['time']}; `interactive.sh` asks for the same, for 00:30:00",
         f'squeue{on_cluster} -u $USER --format="{HANDBOOK_SQUEUE_FORMAT}"',
         f"alias squeue='squeue{on_cluster} -u $USER'",
         f'export SQUEUE_FORMAT="{HANDBOOK_SQUEUE_FORMAT}"',
         f"watch squeue{on_cluster} --user=$USER",
         f"`sacct{on_cluster} -j <jobid>`",
-        "`seff <jobid>`",
         "slurm_log/my_project_<jobid>.out",
-    ]:
-        assert expected in section, expected
+    ]
+    if settings["container"]:
+        expected += [
+            f"export SIF={settings['container']}\n",
+            f'singularity exec "$SIF" python {venv}\n',
+            'singularity exec "$SIF" .venv/bin/python -m pip install -e .\n',
+        ]
+    else:
+        expected += [f"python3 {venv}\n", "   .venv/bin/python -m pip install -e .\n"]
+    for text in expected:
+        assert text in section, text
+    # seff has no -M: where the login node serves several SLURM clusters, sacct says the same.
+    if settings["slurm_cluster"]:
+        assert (
+            f"`sacct{on_cluster} -j <jobid> -o JobID,State,Elapsed,AllocCPUS,TotalCPU,ReqMem,MaxRSS`"
+            in section
+        )
+        assert "`seff <jobid>` says the same for a job of the login node's default SLURM cluster" in section
+    else:
+        assert "After a job, `seff <jobid>` shows" in section
     cpu_login = f"CPU-only jobs are submitted from `{settings['cpu_login_host']}` instead"
     assert (cpu_login in section) == bool(settings["cpu_login_host"])
+    # The table's note on the environment, wrapped.
+    assert " ".join(settings["environment_note"].split()) in " ".join(section.split())
+
+
+# --- slurm/check_gpus.py's judgement, with stand-ins for the frameworks --------------------------
+
+# Only what slurm/check_gpus.py asks of PyTorch.
+TORCH_STAND_IN = """\
+__version__ = {version!r}
+
+
+class version:
+    cuda = {cuda!r}
+    hip = {hip!r}
+
+
+class cuda:
+    @staticmethod
+    def device_count():
+        return {count}
+
+    @staticmethod
+    def get_device_name(index):
+        return {name!r}
+"""
+JOB_VARIABLES = re.compile(r"SLURM_.*|(CUDA|ROCR|HIP)_VISIBLE_DEVICES")
+
+
+def check_gpus(repo: Path, tmp_path: Path, torch: dict | None, **variables: str):
+    """slurm/check_gpus.py run as in a job with these variables, with a PyTorch stand-in."""
+    env = {name: value for name, value in os.environ.items() if not JOB_VARIABLES.fullmatch(name)}
+    if torch:
+        (tmp_path / "torch").mkdir()
+        (tmp_path / "torch" / "__init__.py").write_text(TORCH_STAND_IN.format(**torch))
+        env["PYTHONPATH"] = str(tmp_path)
+    command = [sys.executable, "slurm/check_gpus.py", "--gpu-partition=small-g"]
+    return run(*command, cwd=repo, env={**env, **variables}, check=False)
+
+
+LUMI_JOB = {"SLURM_JOB_GPUS": "3", "SLURM_JOB_PARTITION": "small-g", "ROCR_VISIBLE_DEVICES": "0"}
+
+
+def test_a_gpu_that_pytorch_cannot_use_fails_the_check(baked, tmp_path):
+    """PyPI's CUDA build on LUMI's AMD GPU: SLURM granted the GPU, PyTorch sees none."""
+    torch = {"version": "2.5.1+cu124", "cuda": "12.4", "hip": None, "count": 0, "name": ""}
+    result = check_gpus(baked("lumi"), tmp_path, torch, **LUMI_JOB)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: this job asked for a GPU and sees none: SLURM granted GPU 3 (ROCR_VISIBLE_DEVICES=0) "
+        "but torch 2.5.1+cu124 (CUDA 12.4 build) sees none: install a build for this cluster's GPUs "
+        "(see README.md)\n"
+    )
+    assert "torch 2.5.1+cu124 (CUDA 12.4 build) sees 0 GPUs\n" in result.stdout
+
+
+def test_the_check_names_the_gpus_a_framework_sees(baked, tmp_path):
+    torch = {
+        "version": "2.9.1+rocm6.4",
+        "cuda": None,
+        "hip": "6.4",
+        "count": 1,
+        "name": "AMD Instinct MI250X",
+    }
+    result = check_gpus(baked("lumi"), tmp_path, torch, **LUMI_JOB)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        "gpus granted by SLURM: 3 (partition small-g)\n"
+        "gpus visible: ROCR_VISIBLE_DEVICES=0\n"
+        "torch 2.9.1+rocm6.4 (ROCm 6.4 build) sees 1 GPU: AMD Instinct MI250X\n"
+    )
+
+
+def test_a_cpu_only_job_passes_the_check(baked, tmp_path):
+    result = check_gpus(baked("lumi"), tmp_path, None, SLURM_JOB_PARTITION="small")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "gpus granted by SLURM: none (partition small)\ngpus visible: none\n"
+
+
+def test_a_granted_gpu_that_no_variable_names_fails_the_check(baked, tmp_path):
+    result = check_gpus(baked("lumi"), tmp_path, None, SLURM_JOB_GPUS="0", SLURM_JOB_PARTITION="small-g")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: this job asked for a GPU and sees none: SLURM granted GPU 0, but none of "
+        "CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES, HIP_VISIBLE_DEVICES names it here\n"
+    )
 
 
 # --- a real SLURM on 127.0.0.1 running every cluster's scripts, as the README says ----------
@@ -199,13 +359,14 @@ def test_readme_explains_running_on_the_cluster(baked, choice):
 
 def slurm_needs():
     """What the test SLURM must offer, from the cluster table: the partitions, the GPU types
-    (untyped requests take any) and the one SLURM cluster name that a script asks for."""
+    (untyped requests take any), the accounts and the one SLURM cluster name that a script asks for."""
     partitions = sorted({s[key] for s in CLUSTERS.values() for key in ("gpu_partition", "cpu_partition")})
     gpu_types = sorted(
         {s["gpu_request"].split(":")[1] for s in CLUSTERS.values() if s["gpu_request"].count(":") == 2}
     )
+    accounts = sorted({s["account_example"] for s in CLUSTERS.values()})
     (name,) = {s["slurm_cluster"] for s in CLUSTERS.values() if s["slurm_cluster"]}
-    return partitions, gpu_types, name
+    return partitions, gpu_types, accounts, name
 
 
 @pytest.fixture(scope="session")
@@ -223,8 +384,8 @@ def slurm():
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    partitions, gpu_types, name = slurm_needs()
-    arguments = (partitions, gpu_types, [QUESTIONS["slurm_account"]])
+    partitions, gpu_types, accounts, name = slurm_needs()
+    arguments = (partitions, gpu_types, accounts)
 
     def start(root):
         with contextlib.suppress(SlurmError):  # attach() hands the error to each test
@@ -233,25 +394,82 @@ def slurm():
     return SlurmCluster.attach(once_per_run("slurm", start), *arguments, name=name)
 
 
+# What `singularity run|exec` does that the scripts rely on. This machine has no container
+# runtime (Debian has no Apptainer), so LUMI's container runs as this stand-in: the image must
+# exist, and the command runs here, with SINGULARITYENV_PREPEND_PATH first on its PATH.
+SINGULARITY_STAND_IN = """\
+#!/bin/sh
+set -eu
+case "${1:-}" in run | exec) ;; *) echo "stand-in singularity: run or exec only" >&2; exit 2 ;; esac
+if [ ! -f "${2:-}" ]; then echo "FATAL: could not open image ${2:-}" >&2; exit 255; fi
+PATH="${SINGULARITYENV_PREPEND_PATH:+$SINGULARITYENV_PREPEND_PATH:}$PATH"
+shift 2
+exec "$@"
+"""
+
+
+@pytest.fixture(scope="session")
+def login_env():
+    """What a user's shell on the clusters has, here (once per run): Lmod's `module`, which
+    bash defines in every script through BASH_ENV as on the clusters, with a module of each name
+    the cluster table loads (real modules, that set nothing); `singularity`; and SIF, set to an
+    image as the README says to set it."""
+
+    def make(folder):
+        (folder / "modulefiles").mkdir()
+        for settings in CLUSTERS.values():
+            for command in settings["environment"].splitlines():
+                if command.startswith("module load "):
+                    name = command.removeprefix("module load ")
+                    modulefile = folder / "modulefiles" / f"{name}.lua"
+                    modulefile.write_text(f'whatis("The template tests\' {name}")\n')
+        (folder / "bin").mkdir()
+        (folder / "bin" / "singularity").write_text(SINGULARITY_STAND_IN)
+        (folder / "bin" / "singularity").chmod(0o755)
+        (folder / "image.sif").write_text("a container image\n")
+
+    folder = once_per_run("login-env", make)
+    return {
+        "BASH_ENV": str(LMOD_INIT),
+        "MODULEPATH": str(folder / "modulefiles"),
+        "PATH": f"{folder / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "SIF": str(folder / "image.sif"),
+    }
+
+
 @pytest.fixture(scope="session")
 def cloned_repo(released_repo):
-    """A clone of the released default repo, its wheel installed in .venv as the README says
-    (once per run: the SLURM jobs of every worker write their logs into it)."""
+    """A clone of the released default repo, installed in .venv as the README says (`pip
+    install -e .`), once per run: the SLURM jobs of every worker write their logs into it."""
 
     def clone(folder):
-        run("git", "clone", "--quiet", released_repo, folder / released_repo.name)
-        (wheel,) = (released_repo / "dist").glob("*.whl")
-        make_venv(folder / released_repo.name / ".venv", wheel)
+        repo = folder / released_repo.name
+        run("git", "clone", "--quiet", released_repo, repo)
+        pip_install(make_venv(repo / ".venv"), "--quiet", "-e", repo)
 
     return once_per_run("slurm-repo", clone) / released_repo.name
 
 
+# The clusters whose repo makes its own venv by the README's step 3 (see cluster_repo).
+OWN_VENV = ("roihu",)
+
+
+def readme_environment_commands(repo: Path) -> str:
+    """The commands of the README's step 3, which make the Python environment."""
+    step = readme_section(repo).split("\n3. ", 1)[1].split("\n4. ", 1)[0]
+    block = step.split("```bash\n", 1)[1].split("```", 1)[0]
+    return textwrap.dedent(block)
+
+
 @pytest.fixture(scope="session")
-def cluster_repo(cloned_repo, cookies_session):
+def cluster_repo(cloned_repo, cookies_session, login_env):
     """repo(choice): a fresh clone of a committed, tagged bake for that cluster (once per run).
 
-    The default cluster's is cloned_repo. The others use its venv, through VENV as their
-    README says (the package is the same; one venv fewer to install per cluster).
+    The default cluster's is cloned_repo. In Roihu's, the README's step 3 runs as written: its
+    module, and a venv with --system-site-packages (on top of this machine's Python). Turso's
+    step differs only by that option, and LUMI's runs in a container, which this machine cannot
+    run; the others use cloned_repo's venv through VENV, as their README says (one venv fewer
+    to install).
     """
 
     def clone(choice, folder):
@@ -259,6 +477,9 @@ def cluster_repo(cloned_repo, cookies_session):
         git_commit_all(baked, "Initial commit")
         run("git", "tag", "v0.1.0", cwd=baked)
         run("git", "clone", "--quiet", baked, folder / PACKAGE)
+        if choice in OWN_VENV:
+            commands = readme_environment_commands(folder / PACKAGE)
+            run("bash", "-e", "-c", commands, cwd=folder / PACKAGE, env={**os.environ, **login_env})
 
     def repo(choice):
         if choice == DEFAULT_CLUSTER:
@@ -268,9 +489,17 @@ def cluster_repo(cloned_repo, cookies_session):
     return repo
 
 
-def venv_env(choice, cloned_repo) -> dict[str, str]:
-    """The environment a user of that cluster's repo submits from (see cluster_repo)."""
-    return {} if choice == DEFAULT_CLUSTER else {"VENV": str(cloned_repo / ".venv")}
+@pytest.fixture(scope="session")
+def user_env(login_env, cloned_repo):
+    """user_env(choice): the environment a user of that cluster's repo submits from (see
+    cluster_repo)."""
+
+    def user_env(choice):
+        if choice == DEFAULT_CLUSTER or choice in OWN_VENV:
+            return login_env
+        return {**login_env, "VENV": str(cloned_repo / ".venv")}
+
+    return user_env
 
 
 def readme_line(repo, ending: str) -> list[str]:
@@ -309,7 +538,7 @@ def assert_granted_what_the_table_says(row: dict[str, str], choice: str) -> None
         "gres/gpu": tres.get("gres/gpu"),
     }
     assert granted == {
-        "Account": QUESTIONS["slurm_account"],
+        "Account": settings["account_example"],
         "Partition": settings["gpu_partition"],
         "cpu": settings["cpus_per_gpu"],
         "mem": settings["mem"],
@@ -317,62 +546,107 @@ def assert_granted_what_the_table_says(row: dict[str, str], choice: str) -> None
     }, row
 
 
+def assert_names_its_gpu(log: str, partition: str) -> None:
+    """The GPU check's report: the GPU SLURM granted, and the variables that make it visible."""
+    granted = re.search(rf"^gpus granted by SLURM: (\d+) \(partition {partition}\)$", log, re.MULTILINE)
+    assert granted, log
+    # Without cgroups to confine a job to its devices, SLURM names them by the node's numbers.
+    gpu = granted.group(1)
+    assert f"gpus visible: CUDA_VISIBLE_DEVICES={gpu} ROCR_VISIBLE_DEVICES={gpu}\n" in log, log
+
+
 @pytest.fixture(scope="session")
-def readme_jobs(slurm, cluster_repo, cloned_repo):
-    """{cluster: {"run": id, "array": id, "cpu": id}}: the README's sbatch commands in each
-    cluster's repo, exactly as written, all submitted at once (once per run): slurmdbd takes
-    a few seconds to record a job, which the tests then wait for only once."""
+def readme_jobs(slurm, cluster_repo, user_env, login_env, tmp_path_factory):
+    """{cluster: {kind: id}}, all submitted at once (once per run): slurmdbd takes a few seconds
+    to record a job, which the tests then wait for only once. The README's sbatch commands in each
+    cluster's repo, exactly as written ("run", "array", "cpu"); the first job without its GPU
+    ("no_gpu": the same job, the GPU request taken back); and with a module that will not load
+    ("no_module")."""
 
     def submit_all(folder):
+        no_modules = folder / "no-modules"
+        no_modules.mkdir()
         jobs = {}
         for choice in HPC_CLUSTERS:
-            settings = CLUSTERS[choice]
             commands = {
                 "run": (
                     f"# arguments go to python -m {PACKAGE}",
                     ["sbatch", "slurm/run_job.sh", "--seed", "3"],
                 ),
                 "array": ("# one job per seed in its SEEDS", ["sbatch", "slurm/array_job.sh"]),
-                "cpu": (
-                    "# CPU only",
-                    [
-                        "sbatch",
-                        f"--partition={settings['cpu_partition']}",
-                        settings["no_gpu"],
-                        "slurm/run_job.sh",
-                    ],
-                ),
+                "cpu": ("# CPU only", cpu_only_command(choice)),
             }
             repo = cluster_repo(choice)
+            env = user_env(choice)
             jobs[choice] = {}
             for kind, (comment, expected) in commands.items():
                 command = readme_line(repo, comment)
                 assert command == expected
-                jobs[choice][kind] = submit(slurm, repo, *command[1:], env=venv_env(choice, cloned_repo))
+                jobs[choice][kind] = submit(slurm, repo, *command[1:], env=env)
+            no_gpu = ["sbatch", CLUSTERS[choice]["no_gpu"], "slurm/run_job.sh", "--seed", "3"]
+            jobs[choice]["no_gpu"] = submit(slurm, repo, *no_gpu[1:], env=env)
+            jobs[choice]["no_module"] = submit(
+                slurm, repo, "slurm/run_job.sh", env={**env, "MODULEPATH": str(no_modules)}
+            )
         (folder / "jobs.json").write_text(json.dumps(jobs))
 
     return json.loads((once_per_run("slurm-readme-jobs", submit_all) / "jobs.json").read_text())
 
 
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
-def test_run_job_completes_with_a_gpu_and_logs_the_output(
-    slurm, readme_jobs, cluster_repo, cloned_repo, choice
-):
+def test_the_first_job_completes_with_its_gpu_named_in_its_log(slurm, readme_jobs, cluster_repo, choice):
     repo = cluster_repo(choice)
     job_id = readme_jobs[choice]["run"]
-    (job, step) = slurm.accounting(job_id, *on_cluster(choice))[:2]
+    (job, step, *_) = slurm.accounting(job_id, *on_cluster(choice))
     assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0"), f"{job}\n{slurm.logs()}"
     assert (job["JobName"], job["Cluster"], step["JobID"]) == (PACKAGE, slurm.name, f"{job_id}.batch")
     assert_granted_what_the_table_says(job, choice)
     print(f"{choice}: sacct {job}")
 
     log = (repo / "slurm_log" / f"{PACKAGE}_{job_id}.out").read_text()
-    assert f"slurm job: {job_id}\n" in log
-    assert f"{PACKAGE}: 0.1.0\n" in log  # the wheel in the venv, not the source tree
-    expected = run(cloned_repo / ".venv/bin/python", "-m", PACKAGE, "--seed", "3").stdout
-    assert expected.splitlines()[-1] in log.splitlines()
+    assert_names_its_gpu(log, CLUSTERS[choice]["gpu_partition"])
+    assert log.index("gpus visible: ") < log.index(f"slurm job: {job_id}\n")
+    # The editable install: the code in the repo the job was submitted from, at the version
+    # that was installed.
+    assert f"{PACKAGE}: 0.1.0 from {repo / PACKAGE}\n" in log
+    assert "seed 3: largest |z| of 1000 draws = " in log
     # The logs are ignored, like the venv: the clone stays clean.
     assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
+
+
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_the_same_job_without_its_gpu_fails_with_one_line(slurm, readme_jobs, cluster_repo, choice):
+    """The first job, its GPU request taken back (on the GPU partition still): it sees no GPU."""
+    settings = CLUSTERS[choice]
+    job_id = readme_jobs[choice]["no_gpu"]
+    (job, *_) = slurm.accounting(job_id, *on_cluster(choice))
+    assert (job["State"], job["ExitCode"]) == ("FAILED", "1:0"), f"{job}\n{slurm.logs()}"
+    assert "gres/gpu" not in job["AllocTRES"]
+    log = (cluster_repo(choice) / "slurm_log" / f"{PACKAGE}_{job_id}.out").read_text()
+    errors = [line for line in log.splitlines() if line.startswith("error: ")]
+    expected = (
+        f"error: this job asked for a GPU and sees none: it runs in the GPU partition "
+        f"{settings['gpu_partition']} but SLURM granted it no GPU: ask for one, as the job script's "
+        "#SBATCH lines do, or submit CPU-only runs to a CPU partition"
+    )
+    assert errors == [expected], log
+    assert "seed 3" not in log  # the package never ran
+
+
+@pytest.mark.parametrize("choice", HPC_CLUSTERS)
+def test_a_module_that_will_not_load_stops_the_job_with_one_line(slurm, readme_jobs, cluster_repo, choice):
+    settings = CLUSTERS[choice]
+    job_id = readme_jobs[choice]["no_module"]
+    (job, *_) = slurm.accounting(job_id, *on_cluster(choice))
+    assert (job["State"], job["ExitCode"]) == ("FAILED", "1:0"), f"{job}\n{slurm.logs()}"
+    log = (cluster_repo(choice) / "slurm_log" / f"{PACKAGE}_{job_id}.out").read_text()
+    commands = "; ".join(settings["environment"].splitlines())
+    errors = [line for line in log.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        f"error: {settings['name']}'s environment is not set up: `{commands}` failed (see above)"
+    ]
+    assert "The following module(s) are unknown" in log  # Lmod's own words, above
+    assert "gpus granted" not in log
 
 
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
@@ -389,32 +663,33 @@ def test_array_job_runs_one_task_per_seed_each_with_its_log(slurm, readme_jobs, 
         assert_granted_what_the_table_says(row, choice)
     for task, seed in enumerate(seeds):
         log = (repo / "slurm_log" / f"{PACKAGE}_{job_id}_{task}.out").read_text()
+        assert_names_its_gpu(log, CLUSTERS[choice]["gpu_partition"])
         assert f"slurm array: task {task} of {job_id}\n" in log
         assert f"seed {seed}: largest |z| of 1000 draws = " in log
 
 
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
-def test_interactive_session_runs_the_package_from_the_venv(
-    slurm, cluster_repo, cloned_repo, choice, tmp_path
-):
-    """interactive.sh with a command in place of the shell, as the README's `srun python -m
-    <pkg>` runs in that shell, on a cluster whose Python lacks the package's dependencies."""
+def test_interactive_session_runs_the_package_from_the_venv(slurm, cluster_repo, user_env, choice, tmp_path):
+    """interactive.sh with a command in place of the shell, as the README's `srun ... -m <pkg>`
+    runs in that shell; without the venv, it stops before asking for the node."""
     repo = cluster_repo(choice)
-    command = readme_line(repo, f"# then: srun python -m {PACKAGE}")
-    assert command == ["bash", "slurm/interactive.sh"]
-    cluster_python = make_venv(tmp_path / "cluster-python").parent  # no numpy
-    path = {"PATH": f"{cluster_python}{os.pathsep}{os.environ['PATH']}"}
-    srun = ["srun", "python", "-m", PACKAGE, "--seed", "3"]
+    (line,) = [line for line in readme_section(repo).splitlines() if "bash slurm/interactive.sh" in line]
+    script, then = line.split("# then: ")
+    assert shlex.split(script) == ["bash", "slurm/interactive.sh"]
+    # What the user types in the session's shell, run by a shell in its place.
+    command = [*shlex.split(script), "bash", "-c", f"{then.strip()} --seed 3"]
+    env = user_env(choice)
 
-    without_venv = slurm.command(*command, *srun, cwd=repo, env={**path, "VENV": str(tmp_path / "none")})
+    without_venv = slurm.command(*command, cwd=repo, env={**env, "VENV": str(tmp_path / "none")})
     assert without_venv.returncode != 0
-    assert "No module named 'numpy'" in without_venv.stderr
+    assert without_venv.stderr.startswith(f"error: no venv at {tmp_path / 'none'}: make it as README.md's")
+    assert "Granted job allocation" not in without_venv.stderr
 
-    result = slurm.command(*command, *srun, cwd=repo, env={**path, **venv_env(choice, cloned_repo)})
+    result = slurm.command(*command, cwd=repo, env=env)
     assert result.returncode == 0, f"{result.stdout}{result.stderr}\n{slurm.logs()}"
     job_id = re.search(r"Granted job allocation (\d+)", result.stderr).group(1)
     assert f"slurm job: {job_id}\n" in result.stdout
-    assert f"{PACKAGE}: 0.1.0\n" in result.stdout
+    assert f"{PACKAGE}: 0.1.0 from {repo / PACKAGE}\n" in result.stdout
     # The controller's record of the allocation (sacct's would take slurmdbd's few seconds).
     (record,) = slurm.wait_for_job(job_id)
     assert_ended_well(record, slurm)
@@ -426,7 +701,7 @@ def test_interactive_session_runs_the_package_from_the_venv(
 
 @pytest.mark.parametrize(
     ("choice", "impossible"),
-    [("puhti", "--gres=gpu:v100:9"), ("mahti", "--gres=gpu:h100:1"), ("lumi", "--gpus-per-node=99")],
+    [("roihu", "--gres=gpu:gh200:9"), ("roihu", "--gres=gpu:h100:1"), ("lumi", "--gpus-per-node=99")],
 )
 def test_a_gpu_request_the_node_cannot_grant_is_refused(slurm, cluster_repo, choice, impossible):
     """So that the GPU tests cannot pass by SLURM ignoring GPU requests."""
@@ -443,13 +718,20 @@ def test_an_account_slurm_does_not_know_is_refused(slurm, cloned_repo):
 
 
 @pytest.mark.parametrize("choice", ["turso", DEFAULT_CLUSTER])
-def test_the_readme_monitoring_commands_show_the_job(slurm, cluster_repo, cloned_repo, choice):
-    """squeue (the handbook's format) from inside a session, then seff and sacct after it."""
+def test_the_readme_monitoring_commands_show_the_job(slurm, cluster_repo, user_env, choice):
+    """squeue (the handbook's format) from inside a session, then the README's efficiency
+    command (seff; sacct where the login node serves several SLURM clusters) after it."""
     repo = cluster_repo(choice)
-    readme = (repo / "README.md").read_text()
-    (squeue,) = [line.strip() for line in readme.splitlines() if line.strip().startswith("squeue")]
+    section = readme_section(repo)
+    (squeue,) = [line.strip() for line in section.splitlines() if line.strip().startswith("squeue")]
     session = slurm.command(
-        "bash", "slurm/interactive.sh", "bash", "-c", squeue, cwd=repo, env={"USER": "root"}
+        "bash",
+        "slurm/interactive.sh",
+        "bash",
+        "-c",
+        squeue,
+        cwd=repo,
+        env={**user_env(choice), "USER": "root"},
     )
     assert session.returncode == 0, f"{session.stdout}{session.stderr}\n{slurm.logs()}"
     job_id = re.search(r"Granted job allocation (\d+)", session.stderr).group(1)
@@ -469,28 +751,44 @@ def test_the_readme_monitoring_commands_show_the_job(slurm, cluster_repo, cloned
 
     (job, *_) = slurm.accounting(job_id, *on_cluster(choice))
     assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0")
-    seff = run("seff", job_id, env=slurm.env).stdout
-    assert f"Job ID: {job_id}\n" in seff
-    assert f"Cluster: {slurm.name}\n" in seff
-    assert "State: COMPLETED (exit code 0)\n" in seff
-    assert f"Cores per node: {settings['cpus_per_gpu']}\n" in seff
+    if settings["slurm_cluster"]:
+        (efficiency,) = re.findall(r"After a job,\s+`(sacct [^`]+)`", section)
+        result = run(*shlex.split(efficiency.replace("<jobid>", job_id)), env=slurm.env).stdout
+        header, _, row, *_ = result.splitlines()
+        assert header.split() == ["JobID", "State", "Elapsed", "AllocCPUS", "TotalCPU", "ReqMem", "MaxRSS"]
+        assert row.split()[:4] == [job_id, "COMPLETED", row.split()[2], settings["cpus_per_gpu"]]
+        assert row.split()[5] == settings["mem"]
+    else:
+        seff = run("seff", job_id, env=slurm.env).stdout
+        assert f"Job ID: {job_id}\n" in seff
+        assert f"Cluster: {slurm.name}\n" in seff
+        assert "State: COMPLETED (exit code 0)\n" in seff
+        assert f"Cores per node: {settings['cpus_per_gpu']}\n" in seff
 
 
 @pytest.mark.parametrize("choice", HPC_CLUSTERS)
-def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, readme_jobs, choice):
-    (job, *_) = slurm.accounting(readme_jobs[choice]["cpu"], *on_cluster(choice))
+def test_the_readme_cpu_only_command_runs_on_the_cpu_partition(slurm, readme_jobs, cluster_repo, choice):
+    settings = CLUSTERS[choice]
+    job_id = readme_jobs[choice]["cpu"]
+    (job, *_) = slurm.accounting(job_id, *on_cluster(choice))
     assert (job["State"], job["ExitCode"]) == ("COMPLETED", "0:0"), f"{job}\n{slurm.logs()}"
-    assert job["Partition"] == CLUSTERS[choice]["cpu_partition"]
-    assert "gres/gpu" not in job["AllocTRES"]
+    tres = dict(item.split("=") for item in job["AllocTRES"].split(","))
+    assert (job["Partition"], tres["cpu"], tres["mem"]) == (
+        settings["cpu_partition"], settings["cpu_cores"], settings["cpu_mem"]
+    )  # fmt: skip
+    assert "gres/gpu" not in tres
+    log = (cluster_repo(choice) / "slurm_log" / f"{PACKAGE}_{job_id}.out").read_text()
+    assert f"gpus granted by SLURM: none (partition {settings['cpu_partition']})\ngpus visible: none\n" in log
 
 
-def test_without_the_log_folder_the_job_fails_and_logs_nothing(slurm, cloned_repo, tmp_path):
+def test_without_the_log_folder_the_job_fails_and_logs_nothing(slurm, cloned_repo, login_env, tmp_path):
     """Why slurm_log/ ships with the repo: SLURM does not make it, and says so only in slurmd.log."""
     repo = tmp_path / "repo"
     run("git", "clone", "--quiet", cloned_repo, repo)
     (repo / "slurm_log" / ".gitignore").unlink()
     (repo / "slurm_log").rmdir()
-    job_id = submit(slurm, repo, "slurm/run_job.sh", env={"VENV": str(cloned_repo / ".venv")})  # accepted...
+    env = {**login_env, "VENV": str(cloned_repo / ".venv")}
+    job_id = submit(slurm, repo, "slurm/run_job.sh", env=env)  # accepted...
     (record,) = slurm.wait_for_job(job_id)
     assert (record["JobState"], record["ExitCode"]) == ("FAILED", "0:53")  # ...but never ran
     assert not list(repo.rglob("*.out"))

@@ -136,9 +136,12 @@ def test_the_repos_addresses_are_written_once():
 
 
 def test_the_docs_condition_is_written_one_way():
-    """As in the names of the docs files: cookiecutter.docs == 'sphinx' (or != 'sphinx')."""
-    condition = re.compile(r"cookiecutter\.docs\s*(?:==|!=)\s*(\S+?)\s*(?:%|-%|\}|\))")
+    """As in the names of the docs files: the site `cookiecutter.docs != 'none'`, its host
+    `cookiecutter.docs == 'pages'` (or 'readthedocs'); every value one of the choices."""
+    condition = re.compile(r"cookiecutter\.docs\s*(==|!=)\s*(\S+?)\s*(?:%|-%|\}|\))")
     found = set()
     for path, text in template_files().items():
         found.update(condition.findall(path), condition.findall(text))
-    assert found == {"'sphinx'"}
+    choices = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())["docs"]
+    assert found == {("!=", "'none'"), ("==", "'none'"), ("==", "'pages'"), ("==", "'readthedocs'")}
+    assert {value.strip("'") for _, value in found} == set(choices)

@@ -33,6 +33,7 @@ from support import (
     once_per_run,
     run,
 )
+from test_copier import make_template_repo
 
 DATE = "2026-12-01"
 CHANGELOG_ENTRIES = {
@@ -93,7 +94,7 @@ def release_code_and_questions(template: Path) -> None:
     """v1.1.0: one change of each kind of template code, a new question and a new choice."""
     code = template / "lab_template" / "render"
     edit(code / "clusters.py", '"mem": "60G"', '"mem": "64G"')  # the cluster table
-    edit(code / "clusters.py", "\n}\n", '\n}\nCLUSTERS["aurora"] = {**CLUSTERS["puhti"], "name": "Aurora"}\n')
+    edit(code / "clusters.py", "\n}\n", '\n}\nCLUSTERS["aurora"] = {**CLUSTERS["roihu"], "name": "Aurora"}\n')
     edit(  # a filter: recipe maintainers in alphabetical order
         code / "validation.py",
         'return [part for part in re.split(r"[\\s,]+", value) if part]',
@@ -232,7 +233,7 @@ def test_update_renders_each_version_with_its_own_code(how, made_at_v1, releases
     run_job = (repo / "slurm" / "run_job.sh").read_text()
     assert "#SBATCH --mem=64G\n" in run_job  # the cluster table
     assert "#SBATCH --account=project:gpu\n" in run_job  # the rule
-    recipe = (repo / "recipe" / "meta.yaml").read_text()
+    (recipe,) = [path.read_text() for path in (repo / "recipe").iterdir()]
     assert recipe.index("- ada-id") < recipe.index("- zed-id")  # the filter
     assert "Copyright (c) 1999, Your Name" in (repo / "LICENSE").read_text()  # the private value
     # The new question's default is recorded, and used.
@@ -751,3 +752,129 @@ def test_a_repo_adopted_before_the_decisions_keeps_its_own(made_at_v1, tmp_path)
     run(sys.executable, TEMPLATE_ROOT / "lab_template" / "tasks" / "record_decisions.py", cwd=repo)
 
     assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (False, ["README.md"])
+
+
+# --- Retired clusters: the previous release, a repo on Puhti or Mahti, this release ------------
+
+RETIRED_CLUSTER_ANSWERS = {"slurm_account": "project_2001234", "docs": "none"}
+USER_JOB_LINE = 'echo "job $SLURM_JOB_ID done"\n'
+
+
+def last_version_offering(choice: str) -> str:
+    """The newest commit of this template's history that offers hpc_cluster=choice: the
+    working tree's HEAD, or the parent of the commit that stopped offering it."""
+    changes = run("git", "log", "--format=%H", "--", "cookiecutter.json", cwd=TEMPLATE_ROOT).stdout.split()
+    assert changes, "needs the template's git history (not a shallow clone)"
+    for ref in ["HEAD", *(f"{commit}^" for commit in changes)]:
+        shown = run("git", "show", f"{ref}:cookiecutter.json", cwd=TEMPLATE_ROOT, check=False)
+        if shown.returncode == 0 and choice in json.loads(shown.stdout)["hpc_cluster"]:
+            return run("git", "rev-parse", ref, cwd=TEMPLATE_ROOT).stdout.strip()
+    raise AssertionError(f"no version of the template offers {choice}")
+
+
+@pytest.fixture(scope="module")
+def retired_cluster_releases(tmp_path_factory):
+    """A copy of the template: v1.0.0, the last version that offered Puhti and Mahti, and
+    v1.1.0, this one, whose CHANGELOG's Unreleased section becomes its release notes.
+
+    Returns the template and a checkout of v1.0.0 (for cookiecutter).
+    """
+    root = tmp_path_factory.mktemp("retired")
+    template, checkout = root / "template", root / "checkout-v1.0.0"
+    commit = last_version_offering("puhti")
+    assert commit == last_version_offering("mahti")
+    template.mkdir()
+    archive = root / "v1.0.0.tar"
+    run("git", "archive", f"--output={archive}", commit, cwd=TEMPLATE_ROOT)
+    run("tar", "-xf", archive, "-C", template)
+    git_commit_all(template, "The template before Puhti and Mahti were retired")
+    run("git", "tag", "v1.0.0", cwd=template)
+    run("git", "worktree", "add", "--quiet", "--detach", checkout, "v1.0.0", cwd=template)
+    run("git", "rm", "-r", "--quiet", ".", cwd=template)
+    make_template_repo(template, tag="v1.1.0")
+    edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.1.0] - {DATE}")
+    run("git", "commit", "--quiet", "--amend", "--all", "--no-edit", cwd=template)
+    run("git", "tag", "--force", "v1.1.0", cwd=template)
+    return template, checkout
+
+
+def made_on_a_retired_cluster(tool: str, choice: str, releases, folder: Path) -> Path:
+    """A repo made at v1.0.0 for that cluster, committed, with the user's line in run_job.sh."""
+    template, checkout = releases
+    answers = {**RETIRED_CLUSTER_ANSWERS, "hpc_cluster": choice}
+    if tool == "copier":
+        repo = bake_copier(folder / "my_project", template, vcs_ref="v1.0.0", **answers)
+    else:
+        repo = bake_cookiecutter(folder / "cookiecutter", checkout, **answers)
+    git_commit_all(repo, f"Made from the template, for {choice}")
+    assert answers_of(repo)["hpc_cluster"] == choice
+    with (repo / "slurm" / "run_job.sh").open("a") as script:
+        script.write(USER_JOB_LINE)
+    git_commit_all(repo, "Say when the job is done")
+    return repo
+
+
+def assert_moved_to_roihu(repo: Path, choice: str) -> None:
+    answers = answers_of(repo)
+    assert (answers["_commit"], answers["hpc_cluster"], answers["slurm_account"]) == (
+        "v1.1.0",
+        "roihu",
+        "project_2001234",
+    )
+    run_job = (repo / "slurm" / "run_job.sh").read_text()
+    assert "#SBATCH --partition=gpumedium\n#SBATCH --nodes=1\n" in run_job
+    assert "#SBATCH --gres=gpu:gh200:1\n" in run_job and "#SBATCH --account=project_2001234\n" in run_job
+    assert run_job.endswith(f'srun python -m my_project "$@"\n{USER_JOB_LINE}')  # the user's line, kept
+    assert "module load python-data" in (repo / "slurm" / "environment.sh").read_text()
+    assert "## Running on Roihu\n" in (repo / "README.md").read_text()
+    assert not list(repo.rglob("*.rej")) and "<<<<<<<" not in run_job
+
+
+def changed_line(choice: str) -> str:
+    name = choice.capitalize()
+    return f"changed hpc_cluster: {choice} -> roihu: {name}'s computing shut down on "
+
+
+@pytest.mark.parametrize(("tool", "choice"), [("copier", "puhti"), ("cookiecutter", "mahti")])
+def test_a_repo_on_a_retired_cluster_updates_to_its_successor(
+    tool, choice, retired_cluster_releases, tmp_path
+):
+    repo = made_on_a_retired_cluster(tool, choice, retired_cluster_releases, tmp_path)
+
+    result = copier_update(repo)
+
+    assert_moved_to_roihu(repo, choice)
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("changed ")]
+    assert line.startswith(changed_line(choice)), line
+    assert "Check that Roihu is a service of your project project_2001234" in line
+    assert "make the venv again on Roihu as the README says" in line
+    assert not [line for line in result.stderr.splitlines() if line.startswith(("kept ", "conflict "))]
+
+
+def test_the_weekly_pull_request_says_the_cluster_changed(retired_cluster_releases, tmp_path):
+    """The repo's own tools/template_update.py, as the weekly workflow runs it: the pull request
+    quotes the release's CHANGELOG entry, which says what changed and what to check."""
+    repo = made_on_a_retired_cluster("copier", "mahti", retired_cluster_releases, tmp_path)
+
+    template_update(repo, tmp_path / "pr")
+
+    run("git", "switch", "--quiet", BRANCH, cwd=repo)
+    assert_moved_to_roihu(repo, "mahti")
+    body = (tmp_path / "pr" / "body.md").read_text()
+    assert f"### [1.1.0] - {DATE}" in body
+    entry = " ".join(body.split("\n- Puhti and Mahti", 1)[1].split("\n\n", 1)[0].split())
+    assert "or `mahti` moves to `roihu` on update" in entry, entry
+    assert "Update: by hand: add Roihu as a service of your CSC project" in entry, entry
+
+
+def test_the_pull_request_lists_the_answers_an_update_changed(default_repo):
+    """This release's tools/template_update.py puts a migration's "changed" lines in a section."""
+    spec = importlib.util.spec_from_file_location(
+        "template_update", default_repo / "tools" / "template_update.py"
+    )
+    template_update_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(template_update_module)
+    line = changed_line("puhti") + "31 July 2026 and Roihu replaces it; check your project"
+    body = template_update_module.pull_request_body("v1.0.0", "v1.1.0", "", [line])
+    section = "## Answers changed\n\nThe update changed these answers of yours; check what each line asks:"
+    assert f"{section}\n\n- {line}\n\n## Review" in body

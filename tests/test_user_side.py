@@ -1,12 +1,14 @@
 """The generated repo from its user's side: what its own files tell people and CI to run, as written.
 
-For each answer set, the bake is committed and tagged v0.1.0 (the repo on release day, as pushed
-to GitHub); every test works in a fresh `git clone` of it and in fresh virtual environments.
+For each answer set, the bake is pushed as its README says, from `git init` to the first push,
+with a git whose default branch is master; a local bare repository stands for the new GitHub
+one. Every test works in a fresh `git clone` of that, untagged, and in fresh virtual environments.
 
 - The workflows' jobs run in act, a real workflow runner, on this machine (tests/workflow_runner.py),
   with local stand-ins for the actions (tests/local_actions/) and for PyPI and TestPyPI (two
-  pypiservers). This machine has one Python: each matrix is cut to one entry, and a job that
-  asks for another Python gets a venv of this one (the setup-python stand-in warns in the log).
+  pypiservers), for a push of a ref that the workflow's filters take, as GitHub would check.
+  This machine has one Python: each matrix is cut to one entry, and a job that asks for another
+  Python gets a venv of this one (the setup-python stand-in warns in the log).
 - The shell commands of README.md, CONTRIBUTING.md and RELEASING.md run in order, as written, in
   bash with `set -eo pipefail`; SKIPPED lists those that need GitHub, PyPI, conda or a cluster.
 - The pre-commit hooks run from their tools' PyPI packages (tests/hook_repos.py), and change nothing.
@@ -18,19 +20,21 @@ import os
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from hook_repos import local_hook_repos
 from package_index import PASSWORD, USER, package_index
 from support import bake_cookiecutter, git_commit_all, run, run_dir
-from workflow_runner import run_workflow, stand_ins
+from workflow_runner import run_workflow, stand_ins, starts
 
 ANSWER_SETS = {
     "defaults": {},
     "hpc_cluster=none,docs=none": {"hpc_cluster": "none", "docs": "none"},
 }
 THIS_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+TEMPLATE_README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 # Each xdist worker bakes its own (a bake is cheap); the costly pre-commit cache is shared.
@@ -38,13 +42,60 @@ EVERY_ANSWER_SET = pytest.mark.parametrize("origin", list(ANSWER_SETS), indirect
 DEFAULT_ANSWERS = pytest.mark.parametrize("origin", ["defaults"], indirect=True)
 
 
+SETUP_SECTION = re.compile(r"<!-- setup-start -->.*<!-- setup-end -->", re.DOTALL)
+CLUSTER_SECTION = re.compile(r"<!-- hpc-start -->.*<!-- hpc-end -->", re.DOTALL)
+FENCED_BLOCK = re.compile(r"^( *)```(bash|python)\n(.*?)^\1```$", re.DOTALL | re.MULTILINE)
+GITHUB_CLONE_URL = re.compile(r"https://github\.com/[\w-]+/[\w.-]+\.git")
+
+
+def code_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """(language, commands) of every fenced bash or python block: one bash command per line,
+    a trailing backslash continuing it; a python block is one command."""
+    blocks = []
+    for indent, language, body in FENCED_BLOCK.findall(text):
+        lines = [line.removeprefix(indent) for line in body.splitlines()]
+        if language == "python":
+            blocks.append((language, ["\n".join(lines)]))
+        else:
+            joined = "\n".join(lines).replace("\\\n", " ")
+            blocks.append((language, [re.sub(" +", " ", command.strip()) for command in joined.splitlines()]))
+    return blocks
+
+
 @pytest.fixture(scope="session")
 def origin(request, tmp_path_factory):
-    """The repo as its maintainer pushed it: baked by the cookiecutter command, committed, tagged."""
-    repo = bake_cookiecutter(tmp_path_factory.mktemp("bake"), **ANSWER_SETS[request.param])
-    git_commit_all(repo, "Start from the lab template")
-    run("git", "tag", "v0.1.0", cwd=repo)
-    return repo
+    """The repo on GitHub as its maintainer pushed it, by its README's "Setting up the repository".
+
+    Baked by the cookiecutter command; then the section's commands run as written, from
+    `git init` to the first push, in bash, with a git whose default branch is master (where a
+    bare `git init` would leave the commit on a branch that no workflow runs on). `gh repo
+    create`, the other way to make the GitHub repository, needs GitHub: a bare repository stands
+    for the new, empty one, on main as GitHub starts new repositories.
+    .local is the maintainer's checkout, .github the bare repository, .pushed the refs it holds.
+    """
+    root = tmp_path_factory.mktemp("origin")
+    repo = bake_cookiecutter(root / "bake", **ANSWER_SETS[request.param])
+    github = root / "github" / f"{repo.name}.git"
+    run("git", "init", "--quiet", "--bare", "--initial-branch=main", github)
+    gitconfig = root / "gitconfig"
+    gitconfig.write_text("[init]\n\tdefaultBranch = master\n")
+    environment = {**os.environ, "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"}
+    (root / "plain").mkdir()
+    run("git", "init", "--quiet", cwd=root / "plain", env=environment)
+    assert run("git", "symbolic-ref", "HEAD", cwd=root / "plain").stdout == "refs/heads/master\n"
+
+    (section,) = SETUP_SECTION.findall((repo / "README.md").read_text())
+    commands = [
+        GITHUB_CLONE_URL.sub(str(github), command)
+        for _, block in code_blocks(section)
+        for command in block
+        if not command.startswith("gh repo create ")
+    ]
+    assert commands[0].startswith("git init") and commands[-1].startswith("git push"), commands
+    script = "\n".join(["set -eo pipefail", "set -x", *commands])
+    run("bash", "-c", script, cwd=repo, env=environment)
+    pushed = run("git", "for-each-ref", "--format=%(refname)", cwd=github).stdout.split()
+    return SimpleNamespace(local=repo, github=github, pushed=pushed, commands=commands)
 
 
 @pytest.fixture(scope="session")
@@ -57,12 +108,13 @@ def hooks_env(origin, tmp_path_factory):
     """
     return {
         "PRE_COMMIT_HOME": str(run_dir() / "pre-commit-home"),
-        **local_hook_repos(origin / ".pre-commit-config.yaml", tmp_path_factory.mktemp("hook-repos")),
+        **local_hook_repos(origin.local / ".pre-commit-config.yaml", tmp_path_factory.mktemp("hook-repos")),
     }
 
 
-def clone(origin: Path, target: Path) -> Path:
-    run("git", "clone", "--quiet", origin, target)
+def clone(origin, target: Path) -> Path:
+    """A fresh clone from the pushed repository, as anyone gets it from GitHub."""
+    run("git", "clone", "--quiet", origin.github, target)
     return target
 
 
@@ -78,14 +130,28 @@ def assert_jobs_succeeded(result, succeeded: list[str], expected: set[str]) -> N
 
 
 @EVERY_ANSWER_SET
+def test_the_first_push_follows_the_readme_to_the_branch_ci_runs_on(origin):
+    """The README's first steps, as written, push one branch, main: the branch the workflows
+    run on. A bare `git init` on the same git would have pushed master, which starts no CI."""
+    assert origin.commands[:2] == ["git init -b main", "git add --all"]
+    assert origin.pushed == ["refs/heads/main"]
+    ci = origin.local / ".github" / "workflows" / "ci.yml"
+    assert starts(ci, "push", origin.pushed[0]) and not starts(ci, "push", "refs/heads/master")
+    assert run("git", "status", "--porcelain", cwd=origin.local).stdout == ""  # everything committed
+    # The template's README starts the repo the same way.
+    assert "git init -b main && git add --all && git commit" in (TEMPLATE_README.read_text())
+
+
+@EVERY_ANSWER_SET
 def test_ci_workflow_passes(origin, hooks_env, tmp_path):
-    """The tests job is the editable install's regression test: `pip install -e .`, then
+    """For the push of the branch the README pushed (run_workflow checks that ci.yml's filters
+    take it). The tests job is the editable install's regression test: `pip install -e .`, then
     `python -m pytest` in the repo, which imports `<pkg>.examples` from the source tree."""
     repo = clone(origin, tmp_path / "repo")
     # The machine's Python out of the matrix; every other entry would run on it too.
     assert THIS_PYTHON in versions_in_matrix(repo, "ci.yml")
     result, succeeded = run_workflow(
-        repo, "ci.yml", tmp_path / "run", ref="refs/heads/main", matrix={"python-version": THIS_PYTHON},
+        repo, "ci.yml", tmp_path / "run", ref=origin.pushed[0], matrix={"python-version": THIS_PYTHON},
         env=hooks_env,
     )  # fmt: skip
     assert_jobs_succeeded(result, succeeded, {f"Tests on Python {THIS_PYTHON}", "Pre-commit checks"})
@@ -95,14 +161,17 @@ def test_ci_workflow_passes(origin, hooks_env, tmp_path):
 def test_docs_workflow_builds_and_publishes_the_site(origin, tmp_path):
     """docs=none has no docs workflow (tests/test_docs.py checks that nothing of the docs is left)."""
     repo = clone(origin, tmp_path / "repo")
-    result, succeeded = run_workflow(repo, "docs.yml", tmp_path / "run", ref="refs/heads/main")
+    result, succeeded = run_workflow(repo, "docs.yml", tmp_path / "run", ref=origin.pushed[0])
     assert_jobs_succeeded(result, succeeded, {"Build the docs", "Publish to GitHub Pages"})
     assert (tmp_path / "run/artifacts/github-pages/examples/quickstart.html").is_file()
 
 
 @EVERY_ANSWER_SET
 def test_release_workflow_publishes_the_tag_to_testpypi_then_pypi(origin, tmp_path):
+    """The first release, 0.1.0, which CITATION.cff names from the start: tagged in the clone,
+    as RELEASING.md says, and run for the push of that tag."""
     repo = clone(origin, tmp_path / "repo")
+    run("git", "tag", "v0.1.0", cwd=repo)
     lowest = versions_in_matrix(repo, "ci.yml")[0]
     with package_index(tmp_path / "testpypi") as testpypi, package_index(tmp_path / "pypi") as pypi:
         # The GitHub release job needs GitHub: run every job up to publishing on PyPI.
@@ -143,7 +212,8 @@ def test_a_failing_run_step_fails_the_local_run(origin, tmp_path):
     assert "Failure - Main Run the tests (noxfile.py)" in result.stdout
 
 
-# Documented commands that cannot run here, and why (a pattern matching the command).
+# Documented commands that cannot run here, and why (a pattern matching the command). The
+# README's "Setting up the repository" is left out: the origin fixture runs it.
 SKIPPED = {
     r"^pip install [\w-]+$": "installs the release from PyPI, where this repo's package is not",
     r"^conda install ": "installs the conda-forge package, which needs the recipe accepted first",
@@ -153,51 +223,45 @@ SKIPPED = {
     r"^python tools/update_recipe\.py ": "hashes the release's sdist on PyPI",
     r"&& copier update ": "updates from the template, which needs copier (tests/test_update.py runs it)",
 }
-NEXT_VERSION = "0.2.0"  # the clone is tagged v0.1.0
+NEXT_VERSION = "0.1.0"  # the pushed commit has no tag: its first release
 # Documented commands run with a local stand-in for their GitHub part: (pattern, replacement).
 STAND_INS = [
     # The release tag is made; pushing it (which starts the release workflow) needs GitHub.
-    (r"^git tag (v[\d.]+) && git push --tags$", r"git tag \1"),
+    (r"^git tag (v[\d.]+) && git push origin \1$", r"git tag \1"),
 ]
-CLUSTER_SECTION = re.compile(r"<!-- hpc-start -->.*<!-- hpc-end -->", re.DOTALL)
-FENCED_BLOCK = re.compile(r"^( *)```(bash|python)\n(.*?)^\1```$", re.DOTALL | re.MULTILINE)
-GITHUB_CLONE_URL = re.compile(r"https://github\.com/[\w-]+/[\w.-]+\.git")
 
 
 def documented_commands(repo: Path) -> list[tuple[str, str]]:
     """(language, command) of every code block of README.md, CONTRIBUTING.md and RELEASING.md.
 
-    The README's section on the cluster is left out: its commands need the cluster.
+    The README's section on the cluster is left out (its commands need the cluster), and its
+    first push (the origin fixture runs it).
     """
     commands = []
     for name in ("README.md", "CONTRIBUTING.md", "RELEASING.md"):
-        text = CLUSTER_SECTION.sub("", (repo / name).read_text())
-        for indent, language, body in FENCED_BLOCK.findall(text):
-            lines = [line.removeprefix(indent) for line in body.splitlines()]
-            if language == "python":
-                commands.append(("python", "\n".join(lines)))
-                continue
-            # One command per line, a trailing backslash continuing it.
-            for command in "\n".join(lines).replace("\\\n", " ").splitlines():
-                commands.append(("bash", re.sub(" +", " ", command.strip())))
+        text = SETUP_SECTION.sub("", CLUSTER_SECTION.sub("", (repo / name).read_text()))
+        for language, block in code_blocks(text):
+            commands += [(language, command) for command in block]
     return commands
 
 
 @EVERY_ANSWER_SET
 def test_documented_commands_run_as_written(origin, hooks_env, tmp_path):
-    """README.md, then CONTRIBUTING.md, then RELEASING.md, as a new contributor goes through them.
+    """README.md, then CONTRIBUTING.md, then RELEASING.md, as a new contributor goes through them,
+    up to the first release, 0.1.0, with every check before its tag.
 
     A clone from GitHub (upstream's or a fork's) clones the pushed repo instead, and an activated
-    fresh virtual environment stands for the person's Python (the files do not say how to make one). A command given twice (README.md's development
-    steps are CONTRIBUTING.md's) runs once. The README's Python example runs at the end, on the
-    editable install: the install it follows is from PyPI.
+    fresh virtual environment stands for the person's Python (the files do not say how to make
+    one). A command given twice (README.md's development steps are CONTRIBUTING.md's) runs once.
+    The README's Python example runs at the end, on the editable install: the install it follows
+    is from PyPI.
     """
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "virtualenv", "--quiet", "--no-periodic-update", venv)
     commands, examples, skipped = [], [], {}
-    for language, command in documented_commands(origin):
+    for language, command in documented_commands(origin.local):
         # X.Y.Z stands for the version being released, which the person types.
-        command = GITHUB_CLONE_URL.sub(str(origin), command).replace("X.Y.Z", NEXT_VERSION)
+        command = GITHUB_CLONE_URL.sub(str(origin.github), command).replace("X.Y.Z", NEXT_VERSION)
         for pattern, replacement in STAND_INS:
             command = re.sub(pattern, replacement, command)
         reason = next((why for pattern, why in SKIPPED.items() if re.search(pattern, command)), None)
@@ -208,6 +272,8 @@ def test_documented_commands_run_as_written(origin, hooks_env, tmp_path):
         elif command not in commands:
             commands.append(command)
     assert "python -m pytest" in commands and 'python -m pip install -e ".[dev]"' in commands, commands
+    # RELEASING.md's checks before the tag, on the pushed commit, which has none yet.
+    assert f"python tools/release_check.py build --version {NEXT_VERSION}" in commands, commands
     script = "\n".join(["set -eo pipefail", "PS4='+ [${SECONDS}s] '", "set -x", *commands, *examples])
     environment = {
         **os.environ,
@@ -220,6 +286,119 @@ def test_documented_commands_run_as_written(origin, hooks_env, tmp_path):
         f"{script}\nskipped: {skipped}\n--- stdout\n{result.stdout[-20000:]}\n"
         f"--- stderr\n{result.stderr[-20000:]}"
     )
+
+
+def releasing_command(repo: Path, pattern: str) -> str:
+    """The one command of RELEASING.md that matches pattern, for the release X.Y.Z = NEXT_VERSION."""
+    (command,) = [
+        command
+        for _, block in code_blocks((repo / "RELEASING.md").read_text())
+        for command in block
+        if re.search(pattern, command)
+    ]
+    return command.replace("X.Y.Z", NEXT_VERSION)
+
+
+@DEFAULT_ANSWERS
+def test_the_checks_before_the_tag_pass_in_any_order(origin, tmp_path):
+    """On the pushed commit, which has no tag: `nox -s build` (a development version), then,
+    after RELEASING.md's first step, `nox -s build -- --version X.Y.Z` and RELEASING.md's build
+    and check one after the other, both ways round. Neither leaves anything in the way of the
+    other (dist/ is emptied first) and neither tags."""
+    repo = clone(origin, tmp_path / "repo")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "virtualenv", "--quiet", "--no-periodic-update", venv)
+    nox = f"{sys.executable} -m nox"  # the developer tools' nox
+    nox_build = f"{nox} -s build -- --version {NEXT_VERSION}"
+    releasing_build = [
+        releasing_command(repo, r"^python -m pip install build twine$"),
+        releasing_command(repo, r"release_check\.py build --version"),
+        releasing_command(repo, r"release_check\.py check --version"),
+    ]
+    step_one = [
+        releasing_command(repo, r"update_citation\.py"),
+        releasing_command(repo, r"^git commit -am"),
+    ]
+    script = "\n".join(
+        ["set -eo pipefail", "set -x", f"{nox} -s build", *step_one, nox_build, *releasing_build, nox_build]
+    )
+    environment = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
+    result = run("bash", "-c", script, cwd=repo, env=environment, check=False, timeout=900)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{script}\n{output[-20000:]}"
+    assert "0.0.1.dev1 is a development version" in output
+    assert output.count(f"HEAD has no tag v{NEXT_VERSION} yet: building version {NEXT_VERSION}") == 3
+    assert sorted(path.name for path in (repo / "dist").iterdir()) == [
+        f"my_project-{NEXT_VERSION}-py3-none-any.whl",
+        f"my_project-{NEXT_VERSION}.tar.gz",
+    ]
+    assert run("git", "tag", cwd=repo).stdout == ""
+
+
+@DEFAULT_ANSWERS
+def test_conflict_markers_fail_the_hooks_and_heading_underlines_do_not(origin, hooks_env, tmp_path):
+    """A seven-character title underline, in Markdown or reStructuredText, is no conflict; the
+    markers that `copier update --conflict inline` leaves are, outside any git merge."""
+    repo = clone(origin, tmp_path / "repo")
+    (repo / "NOTES.md").write_text("Results\n=======\n\nNone yet.\n")
+    (repo / "notes.rst").write_text("Results\n=======\n\nNone yet.\n")
+    hooks = ["check-merge-conflict", "conflict-markers"]
+    environment = {**os.environ, **hooks_env}
+
+    def run_hooks(*files):
+        return [
+            run("pre-commit", "run", hook, "--files", *files, cwd=repo, env=environment, check=False)
+            for hook in hooks
+        ]
+
+    assert [result.returncode for result in run_hooks("NOTES.md", "notes.rst")] == [0, 0]
+    (repo / "slurm.txt").write_text(
+        "<<<<<<< before updating\n#SBATCH --mem=100G\n=======\n#SBATCH --mem=64G\n>>>>>>> after updating\n"
+    )
+    check_merge_conflict, conflict_markers = run_hooks("slurm.txt")
+    # No merge is going on (copier merged the file itself): check-merge-conflict looks no further.
+    assert check_merge_conflict.returncode == 0
+    assert (
+        conflict_markers.returncode != 0 and "slurm.txt:1:<<<<<<< before updating" in conflict_markers.stdout
+    )
+
+
+def test_installation_docs_work_as_written(released_repo, tmp_path):
+    """docs/installation.md: installed from PyPI (the built wheel stands for it), then the check
+    it gives, as written, in a fresh environment without the developer tools."""
+    blocks = code_blocks((released_repo / "docs" / "installation.md").read_text())
+    (install,) = [block for _, block in blocks if block == ["python -m pip install my-project"]]
+    (check,) = [block for _, block in blocks if any("--pyargs" in command for command in block)]
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "virtualenv", "--quiet", "--no-periodic-update", venv)
+    dist = released_repo / "dist"
+    commands = [f"{install[0]} --find-links {dist}", *check]  # PyPI has no my-project: dist/ does
+    script = "\n".join(["set -eo pipefail", "set -x", *commands])
+    environment = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
+    outside = tmp_path / "anywhere"
+    outside.mkdir()
+    result = run("bash", "-c", script, cwd=outside, env=environment, check=False, timeout=600)
+    assert result.returncode == 0, f"{script}\n{result.stdout[-10000:]}\n{result.stderr[-10000:]}"
+    assert re.search(r"\d+ passed", result.stdout)
+
+
+def test_workflows_start_only_for_the_refs_their_filters_take(tmp_path):
+    """GitHub's filter patterns, as run_workflow checks them before act runs a workflow."""
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(
+        "on:\n  push:\n    branches: [main, 'releases/**', '!releases/**-alpha']\n"
+        "    tags: ['v*']\n  workflow_dispatch:\njobs: {}\n"
+    )
+    assert starts(workflow, "push", "refs/heads/main")
+    assert not starts(workflow, "push", "refs/heads/master")
+    assert starts(workflow, "push", "refs/heads/releases/1.0/final")
+    assert not starts(workflow, "push", "refs/heads/releases/1.0-alpha")
+    assert starts(workflow, "push", "refs/tags/v1.2.0") and not starts(workflow, "push", "refs/tags/1.2.0")
+    assert starts(workflow, "workflow_dispatch", "refs/heads/feature")
+    assert not starts(workflow, "pull_request", "refs/heads/main")
+    tags_only = tmp_path / "release.yml"
+    tags_only.write_text("on:\n  push:\n    tags: ['v*']\njobs: {}\n")
+    assert not starts(tags_only, "push", "refs/heads/main")  # a branch push, where only tags are filtered
 
 
 def test_an_action_without_a_stand_in_is_named(tmp_path):

@@ -4,7 +4,6 @@ release checks through the one script that these tests run too (tools/release_ch
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -13,6 +12,7 @@ import tomllib
 import pytest
 import yaml
 
+import workflow_runner
 from lab_template.render.validation import SUPPORTED_PYTHONS
 from support import CHOICES, TEMPLATE_ROOT, bake_in_process, copy_tree, git_commit_all, run
 
@@ -167,7 +167,11 @@ def test_release_workflow_publishes_tags_and_dry_runs_to_testpypi_only(release_w
         "github-release": "publish-pypi",
     }
     assert "refs/tags/" in jobs["publish-pypi"]["if"] and "push" in jobs["publish-pypi"]["if"]
-    assert "if" not in jobs["publish-testpypi"]
+    # TestPyPI: a pushed version tag, or a dry run started by hand on main, and nothing else.
+    assert jobs["publish-testpypi"]["if"] == (
+        "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v') "
+        "|| github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main'"
+    )
     assert jobs["publish-testpypi"]["environment"] == {
         "name": "testpypi",
         "url": "https://test.pypi.org/p/my-project",
@@ -230,21 +234,27 @@ def test_release_checks_pass_on_the_released_repo(released_repo, wheel_python):
 
 
 def test_a_dry_run_builds_a_version_that_an_index_accepts(cookies, tmp_path):
-    """From a commit after the last tag, with the build job's environment: no local "+g..." part."""
+    """From a commit after the last tag, and with uncommitted changes, the build job's command
+    gives a development version without the local "+g..." part that the indexes refuse."""
     repo = bake_in_process(cookies, distribution_name="Gp.Tool_kit")
     git_commit_all(repo, "Initial commit")
     run("git", "tag", "v0.1.0", cwd=repo)
     (repo / "NEWS.md").write_text("Work after the release.\n")
     git_commit_all(repo, "Work after the release")
-    build_env = load(repo / ".github" / "workflows" / "release.yml")["jobs"]["build"]["env"]
-    env = {**os.environ, **build_env}
-    run(sys.executable, "tools/release_check.py", "build", cwd=repo, env=env)
-    run(sys.executable, "tools/release_check.py", "check", "--version", "0.1.1.dev1", cwd=repo)
-    # And without that environment, the check refuses the local version.
-    shutil.rmtree(repo / "dist")
+    with (repo / "README.md").open("a") as readme:
+        readme.write("An edit not committed yet.\n")
     run(sys.executable, "tools/release_check.py", "build", cwd=repo)
-    result = run(sys.executable, "tools/release_check.py", "check", cwd=repo, check=False)
-    assert result.returncode != 0 and "local part" in result.stderr, result.stderr
+    result = run(sys.executable, "tools/release_check.py", "check", cwd=repo)
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == [
+        "gp_tool_kit-0.1.1.dev1-py3-none-any.whl",
+        "gp_tool_kit-0.1.1.dev1.tar.gz",
+    ]
+    assert "0.1.1.dev1 is a development version" in result.stdout
+    # The version a tag would release cannot be built from changes not committed.
+    result = run(
+        sys.executable, "tools/release_check.py", "build", "--version", "0.2.0", cwd=repo, check=False
+    )
+    assert result.returncode != 0 and "uncommitted changes" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(
@@ -253,7 +263,10 @@ def test_a_dry_run_builds_a_version_that_an_index_accepts(cookies, tmp_path):
         ("nothing", ["check", "--version", "0.2.0"], "not 0.2.0"),
         ("add an old wheel", ["check"], "exactly one sdist and one wheel"),
         ("remove the sdist", ["test-wheel"], "exactly one sdist and one wheel"),
-        ("nothing", ["build"], "is not empty"),
+        # HEAD is tagged v0.1.0: its version is that tag's.
+        ("nothing", ["build", "--version", "0.2.0"], "HEAD is tagged v0.1.0"),
+        ("a later commit", ["build", "--version", "0.1.0"], "the tag v0.1.0 already exists"),
+        ("nothing", ["check", "--version", "1.0-rc1"], "such as 1.2.0, 1.2.0rc1"),
     ],
 )
 def test_release_checks_refuse_a_wrong_dist(released_repo, tmp_path, change, arguments, message):
@@ -263,6 +276,8 @@ def test_release_checks_refuse_a_wrong_dist(released_repo, tmp_path, change, arg
         shutil.copy(next(dist.glob("*.whl")), dist / "my_project-0.0.9-py3-none-any.whl")
     elif change == "remove the sdist":
         next(dist.glob("*.tar.gz")).unlink()
+    elif change == "a later commit":
+        git_commit_all(repo, "Work after the release")
     result = run(sys.executable, "tools/release_check.py", *arguments, cwd=repo, check=False)
     assert result.returncode != 0 and message in result.stderr, result.stderr
 
@@ -282,15 +297,32 @@ def test_releasing_guide_matches_the_workflow(any_repo):
     guide = (any_repo / "RELEASING.md").read_text()
     for target in re.findall(r"\]\(([^)#:]+)\)", guide):
         assert (any_repo / target).exists(), f"RELEASING.md links to a missing {target}"
-    assert "git tag vX.Y.Z && git push --tags" in guide
+    # The one tag of the release is pushed, not every local tag.
+    assert "git tag vX.Y.Z && git push origin vX.Y.Z" in guide and "--tags" not in guide + readme
     assert "python tools/update_recipe.py X.Y.Z" in guide
     for subcommand in ("build", "check", "test-wheel"):
         assert f"python tools/release_check.py {subcommand}" in guide
-    # The trusted publishers must name the workflow file and environments the workflow uses.
+    # The checks before the tag come before the tag.
+    assert guide.index("release_check.py build --version X.Y.Z") < guide.index("git tag vX.Y.Z")
+    # The README's checklist names the workflow file and the environments the workflow uses,
+    # as the trusted publishers must.
     jobs = load(any_repo / ".github" / "workflows" / "release.yml")["jobs"]
     environments = [jobs[name]["environment"]["name"] for name in ("publish-pypi", "publish-testpypi")]
-    assert "| Workflow name | `release.yml` | `release.yml` |" in guide
-    assert "| Environment name | `{}` | `{}` |".format(*environments) in guide
+    assert "| Workflow name | `release.yml` | `release.yml` |" in readme
+    assert "| Environment name | `{}` | `{}` |".format(*environments) in readme
+    for environment in environments:
+        assert f"Create `{environment}`" in " ".join(readme.split())
+
+
+def test_workflows_run_on_the_branch_the_readme_starts(any_repo):
+    """The README starts the repo on main; every branch filter of every workflow takes main."""
+    readme = (any_repo / "README.md").read_text()
+    assert "git init -b main" in readme and "git push -u origin main" in readme
+    for path in workflow_files(any_repo):
+        for event, settings in (load(path)["on"] or {}).items():
+            branches = (settings or {}).get("branches") if isinstance(settings, dict) else None
+            if branches is not None:
+                assert workflow_runner.starts(path, event, "refs/heads/main"), (path.name, event)
 
 
 def test_template_update_workflow_keeps_the_write_token_from_the_templates_code(default_repo):

@@ -8,6 +8,10 @@ variables). `-P ubuntu-latest=-self-hosted` runs the jobs on this machine, not i
 The actions themselves live on GitHub, which the tests cannot reach: every `uses:` is replaced
 by a local stand-in in tests/local_actions/<owner>/<name>/ (act's `--local-repository`), whatever
 its pinned commit. A workflow that uses an action without a stand-in fails, naming it.
+
+act runs a workflow for its event whatever the workflow's branch and tag filters say; GitHub
+would not. So before act runs, `starts` checks that GitHub would start the workflow for the
+pushed ref, with GitHub's filter patterns.
 """
 
 from __future__ import annotations
@@ -27,6 +31,69 @@ LOCAL_ACTIONS = Path(__file__).resolve().parent / "local_actions"
 # act's line for each job that ran to the end: "[Release/Publish to PyPI   ] 🏁  Job succeeded"
 # (names padded to the longest; "-2" added when two jobs would have the same name).
 JOB_SUCCEEDED = re.compile(r"^\[[^/\]]+/(?P<job>.+?)(-\d+)? *\] 🏁  Job succeeded$", re.MULTILINE)
+
+
+def _filter_pattern(pattern: str) -> re.Pattern:
+    """A branch or tag filter pattern as GitHub reads it ("Filter pattern cheat sheet" of its
+    workflow syntax): `*` matches anything but `/`, `**` anything, `?` and `+` make the
+    character before optional or repeated, `[...]` is a set of characters, `\\` escapes."""
+    regex, position = [], 0
+    while position < len(pattern):
+        if pattern.startswith("**", position):
+            regex.append(".*")
+            position += 2
+            continue
+        character = pattern[position]
+        if character == "\\" and position + 1 < len(pattern):
+            regex.append(re.escape(pattern[position + 1]))
+            position += 2
+            continue
+        if character == "[" and "]" in pattern[position:]:
+            end = pattern.index("]", position)
+            regex.append(pattern[position : end + 1])
+            position = end + 1
+            continue
+        regex.append({"*": "[^/]*", "?": "?", "+": "+"}.get(character, re.escape(character)))
+        position += 1
+    return re.compile("".join(regex))
+
+
+def _included(patterns: list[str], name: str) -> bool:
+    """Whether the last pattern that matches name is a positive one (`!` negates)."""
+    included = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if _filter_pattern(pattern.removeprefix("!")).fullmatch(name):
+            included = not negated
+    return included
+
+
+def starts(workflow: Path, event: str, ref: str) -> bool:
+    """Whether GitHub starts the workflow for `event` on `ref` (refs/heads/... or refs/tags/...),
+    by its `on:` event and, for a push, its branch and tag filters. A workflow that filters only
+    one kind of ref does not run for the other."""
+    triggers = yaml.safe_load(workflow.read_text()).get(True)  # YAML 1.1 reads `on` as True
+    if isinstance(triggers, str):
+        triggers = {triggers: None}
+    elif isinstance(triggers, list):
+        triggers = dict.fromkeys(triggers)
+    if event not in triggers:
+        return False
+    settings = triggers[event] or {}
+    filters = {
+        key: settings[key]
+        for key in ("branches", "branches-ignore", "tags", "tags-ignore")
+        if key in settings
+    }
+    if event != "push" or not filters:
+        return True
+    kind = "branches" if ref.startswith("refs/heads/") else "tags"
+    name = ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
+    if kind in filters:
+        return _included(filters[kind], name)
+    if f"{kind}-ignore" in filters:
+        return not _included(filters[f"{kind}-ignore"], name)
+    return False
 
 
 def stand_ins(workflow: Path) -> dict[str, Path]:
@@ -59,8 +126,8 @@ def run_workflow(
     origin: Path | None = None,
     fresh_checkouts: bool = False,
 ) -> tuple[subprocess.CompletedProcess, list[str]]:
-    """Run .github/workflows/<workflow> of repo for an event (a push of ref, by default); returns
-    act's result and the names of the jobs that succeeded.
+    """Run .github/workflows/<workflow> of repo for an event (a push of ref, by default), which
+    GitHub must start it for; returns act's result and the names of the jobs that succeeded.
 
     repo is a clone whose HEAD is the commit pushed; the checkout stand-in clones origin (the
     repo itself unless given: a bare repository, for a workflow that pushes). job runs that job
@@ -71,6 +138,7 @@ def run_workflow(
     origin, as on GitHub (else act runs the jobs in a copy of repo and skips actions/checkout).
     """
     path = repo / ".github" / "workflows" / workflow
+    assert starts(path, event, ref), f"GitHub would not start {workflow} for {event} on {ref}"
     scratch.mkdir(parents=True, exist_ok=True)
     event_file = scratch / "event.json"
     event_file.write_text(json.dumps({"ref": ref}))

@@ -8,10 +8,11 @@
     nox                # the default sessions: lint, tests
     nox -s tests       # the tests, on the Python that runs nox
     nox -s lint        # every pre-commit hook on every file
-{%- if cookiecutter.docs == 'sphinx' %}
+{%- if cookiecutter.docs != 'none' %}
     nox -s docs        # the HTML docs, warnings as errors, in docs/_build/html
 {%- endif %}
     nox -s build       # the sdist and wheel in dist/, checked as a release is
+    nox -s build -- --version 1.2.0   # the same, as the tag v1.2.0 will make them
 
 Arguments after `--` go to the tool: `nox -s tests -- -k zscore`. `pipx run noxfile.py` or
 `uv run noxfile.py` run it without installing nox.
@@ -38,7 +39,7 @@ def tests(session: nox.Session) -> None:
     """Run the tests against an editable install of the package."""
     session.install("-e", ".", *nox.project.dependency_groups(PROJECT, "test"))
     session.run("python", "-m", "pytest", *session.posargs)
-{%- if cookiecutter.docs == 'sphinx' %}
+{%- if cookiecutter.docs != 'none' %}
 
 
 @nox.session(default=False)
@@ -52,9 +53,10 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def build(session: nox.Session) -> None:
-    """Build the sdist and wheel into an empty dist/ and check them (tools/release_check.py)."""
+    """Build the sdist and wheel into an empty dist/ and check them (tools/release_check.py);
+    `-- --version X.Y.Z` builds and checks them as the tag vX.Y.Z will make them."""
     session.install("build", "twine")
-    session.run("python", "tools/release_check.py", "build")
+    session.run("python", "tools/release_check.py", "build", *session.posargs)
     session.run("python", "tools/release_check.py", "check", *session.posargs)
 
 

@@ -80,6 +80,24 @@ RECORD_DECISIONS = {
 # copier's migrations, which `copier update` runs (the README's "Questions" says when a release
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
+# Answers that the template no longer offers, rewritten as their equivalents before the update
+# renders the new version (copier would drop them and take the default). No version: each
+# changes nothing unless the repo recorded the old answer, so it runs at every update.
+REPLACED_ANSWERS = [
+    # docs=sphinx published the docs on GitHub Pages (and shipped a Read the Docs config too).
+    ("docs", "sphinx", "pages"),
+]
+# Before every update, whatever the versions: a repo whose cluster was retired moves to its
+# successor, with a line that says so (RETIRED in lab_template/render/clusters.py); copier would
+# otherwise drop the answer, no longer a choice, and take the default.
+RETIRE_CLUSTERS = {
+    "command": [
+        "{{ _copier_python }}",
+        "{{ _copier_conf.src_path }}/lab_template/tasks/migrate.py",
+        "retire-clusters",
+    ],
+    "when": "{{ _stage == 'before' }}",
+}
 # The last step of every update, whatever the versions: record what the user deleted, move a
 # renamed package's modules, keep the user's changed files that the update deleted, and list the
 # conflicts (lab_template/tasks/update_report.py). Under --quiet copier prints no closing
@@ -92,6 +110,18 @@ UPDATE_REPORT = {
     ],
     "when": "{{ _stage == 'after' }}",
 }
+
+
+def answer_replacements() -> list[dict]:
+    """The before-stage migrations of REPLACED_ANSWERS (lab_template/tasks/migrate.py replace-answer)."""
+    script = "{{ _copier_conf.src_path }}/lab_template/tasks/migrate.py"
+    return [
+        {
+            "command": ["{{ _copier_python }}", script, "replace-answer", question, old, new],
+            "when": "{{ _stage == 'before' }}",
+        }
+        for question, old, new in REPLACED_ANSWERS
+    ]
 
 
 def from_the_repo(name: str, default: str) -> str:
@@ -135,7 +165,13 @@ def render() -> str:
     body = yaml.safe_dump(
         {
             **SETTINGS,
-            "_migrations": [RECORD_DECISIONS, *MIGRATIONS, UPDATE_REPORT],
+            "_migrations": [
+                RECORD_DECISIONS,
+                *answer_replacements(),
+                RETIRE_CLUSTERS,
+                *MIGRATIONS,
+                UPDATE_REPORT,
+            ],
             **copier_questions(cookiecutter),
         },
         sort_keys=False,

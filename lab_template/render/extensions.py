@@ -96,6 +96,22 @@ def yaml_str(text: str) -> str:
     return _json_str(text)
 
 
+def meta_yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar for conda-build's meta.yaml, with every '#' escaped.
+
+    conda-build reads a line as a selector before it parses the YAML: a line with '#' before a
+    '[...]' that nothing but parentheses follows (``summary: "Fast # [win]"``) is kept on
+    Windows only, quotes or not. YAML reads ``\x23`` in a double-quoted scalar as '#'.
+    """
+    return yaml_str(text).replace("#", "\\x23")
+
+
+def readthedocs_slug(name: str) -> str:
+    """'My_Project' -> 'my-project': the name Read the Docs gives a project imported from a
+    repository of that name, and the subdomain its docs are served at (<slug>.readthedocs.io)."""
+    return re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")
+
+
 def _py_escaped(ch: str, quote: str) -> str:
     if ch in ("\\", quote):
         return "\\" + ch
@@ -210,6 +226,11 @@ def python_versions(python_min: str) -> list[str]:
     return list(supported[supported.index(python_min) :])
 
 
+# conda-forge's global python_min (CFEP-25): the oldest Python its noarch packages are built
+# and tested on. A recipe sets its own python_min only above it.
+CONDA_FORGE_PYTHON_MIN = "3.10"
+
+
 # The Pythons that Read the Docs' build image offers (build.tools.python in its config schema).
 READTHEDOCS_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 
@@ -269,6 +290,8 @@ class LabExtension(Extension):
             dist_file_name=dist_file_name,
             toml_str=toml_str,
             yaml_str=yaml_str,
+            meta_yaml_str=meta_yaml_str,
+            readthedocs_slug=readthedocs_slug,
             py_str=py_str,
             py_str_for=py_str_for,
             md_text=md_text,
@@ -276,11 +299,13 @@ class LabExtension(Extension):
             split_keywords=validation.split_keywords,
             name_parts=name_parts,
             copier_answers_yaml=answers.answers_yaml,
+            slurm_account_example=clusters.account_example,
         )
         environment.globals.update(
             current_year=current_year,
             python_versions=python_versions,
             readthedocs_python=readthedocs_python,
+            conda_forge_python_min=CONDA_FORGE_PYTHON_MIN,
             answer_error=answer_error,
             check_answers=check_answers,
             cluster=clusters.cluster,

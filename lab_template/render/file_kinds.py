@@ -65,6 +65,8 @@ INFRASTRUCTURE = (
     "recipe/recipe.yaml",
     "setup.py",
     "slurm/array_job.sh",
+    "slurm/check_gpus.py",
+    "slurm/environment.sh",
     "slurm/interactive.sh",
     "slurm/run_job.sh",
     "slurm_log/.gitignore",

@@ -186,6 +186,11 @@ def _repo_says(dst_path: str) -> dict:
     # workflow that would publish them in place of the repo's) stay off unless asked for.
     if not (repo / "docs").exists() and any((repo / name).is_dir() for name in ("docsrc", "doc")):
         found["docs"] = "none"
+    elif any((repo / name).is_file() for name in (".readthedocs.yaml", ".readthedocs.yml")):
+        found["docs"] = "readthedocs"  # the host the repo already publishes on
+    # A conda-build recipe stays one (its feedstock keeps the format).
+    if (repo / "recipe" / "meta.yaml").is_file() and not (repo / "recipe" / "recipe.yaml").exists():
+        found["conda_recipe"] = "meta.yaml"
     if git(repo, "rev-parse", "--git-dir") is not None:
         found["example_code"] = not had_own_project(repo)
         found["omit"] = own_starter_files(repo, package)

@@ -16,6 +16,7 @@ import sys
 import unicodedata
 
 from lab_template import TEMPLATE_ROOT
+from lab_template.render.clusters import RETIRED
 from lab_template.render.stdlib_names import STDLIB_MODULES
 
 # The Python versions offered, each with the month its support ends ("Lifespan" in its release
@@ -283,6 +284,13 @@ def check_python_min(value: str) -> str | None:
 
 
 def check_hpc_cluster(value: str) -> str | None:
+    if value in RETIRED:
+        retired = RETIRED[value]
+        problem = (
+            f"{retired['name']} is retired (its computing shut down on {retired['shut_down']}); "
+            f"{retired['successor']} replaces it"
+        )
+        return _error("hpc_cluster", problem, value, retired["successor"])
     return _check_choice("hpc_cluster", value)
 
 

@@ -298,7 +298,7 @@ def adopt(repo: Path, package: str, docs: str, hpc_cluster: str) -> list[str]:
     starter = [
         path
         for path in file_kinds.paths("starter", package)
-        if not (path.startswith("docs/") and docs != "sphinx")
+        if not (path.startswith("docs/") and docs == "none")
         and not (path == "docs/hpc.md" and hpc_cluster == "none")
         and _git(repo, "cat-file", "-e", f"HEAD:./{path}") is not None
     ]

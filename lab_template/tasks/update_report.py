@@ -22,7 +22,8 @@ it was made from, and the working tree is the update with the new answers.
 - **Answers no longer accepted**: copier forgets a recorded answer that this version refuses
   and takes the default; one ``changed`` line says so, with the command for another value.
 
-Every line starts with "changed ", "omitted ", "moved ", "kept " or "conflict ", which
+Every line starts with "changed ", "omitted ", "moved ", "kept " or "conflict " (as does a
+"before" migration's, lab_template/tasks/migrate.py, with "changed "), which
 tools/template_update.py of a generated repo relies on. With conflicts, the update fails: the
 template's closing message (copier.yml's ``_message_after_update``) ends it with one line and
 exit status 1, so a conflicted update cannot look like a clean one to a person or a script

@@ -41,7 +41,8 @@ ANSWERS_FILE = ROOT / ".copier-answers.yml"
 # copier's shortcuts for template addresses (copier records the address as it was typed).
 SHORTCUTS = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
 REMOTE = ("gh:", "gl:", "git@", "git+", "http://", "https://", "ssh://", "file://")
-# Lines that the template's end-of-update step prints for what needs a hand.
+# Lines that the template's update steps print for what needs a hand (its "before" migrations,
+# an answer they changed; its last step, files and answers).
 REPORT_LINE = re.compile(r"^(changed|omitted|moved|kept|conflict) ")
 VERSION_HEADING = re.compile(r"^## \[?v?([^\]\s]+)\]?")
 MARKERS = ("<<<<<<< before updating", ">>>>>>> after updating")
@@ -248,11 +249,8 @@ def pull_request_body(
     switch = f"`git fetch origin {branch} && git switch {branch}`"
     if changed := lines_of("changed"):
         parts += [
-            "## Answers the template no longer accepts",
-            (
-                "The update took the template's default for these. To choose another value, on this "
-                f"branch ({switch}) run the command given, then commit and push:"
-            ),
+            "## Answers changed",
+            "The update changed these answers of yours; check what each line asks:",
             changed,
         ]
     if omitted := lines_of("omitted"):

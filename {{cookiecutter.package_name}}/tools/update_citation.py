@@ -20,7 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CITATION = ROOT / "CITATION.cff"
 VERSION_LINE = re.compile(r"^version: .*$", re.MULTILINE)
 DATE_LINE = re.compile(r"^date-released: .*\n", re.MULTILINE)
-VERSION = re.compile(r"^[0-9][0-9A-Za-z.!+-]*$")
+# A version as the wheel's name and metadata spell it: PEP 440's canonical form (its appendix).
+VERSION = re.compile(
+    r"([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
+    r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?"
+)
 
 
 def fail(message: str) -> NoReturn:
@@ -48,16 +52,20 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     version = arguments.version.removeprefix("v")
-    if not VERSION.match(version):
-        fail(f"{arguments.version!r} is not a version number such as 1.2.0")
+    if not VERSION.fullmatch(version):
+        fail(
+            f"{arguments.version!r} is not a version as PyPI spells it, such as 1.2.0, 1.2.0rc1 "
+            "or 1.2.0.post1 (PEP 440)"
+        )
     if not CITATION.is_file():
         fail(f"{CITATION} not found")
     text = CITATION.read_text(encoding="utf-8")
     if len(VERSION_LINE.findall(text)) != 1:
         fail(f"{CITATION} must have exactly one 'version:' line")
-    # The date goes right after the version, replacing an earlier one.
+    # The date goes right after the version, replacing an earlier one. Both are quoted: YAML
+    # reads an unquoted 1.10 as the number 1.1, and a date as a date.
     text = DATE_LINE.sub("", text)
-    release = f'version: {version}\ndate-released: "{arguments.date.isoformat()}"'
+    release = f'version: "{version}"\ndate-released: "{arguments.date.isoformat()}"'
     text = VERSION_LINE.sub(release, text)
     CITATION.write_text(text, encoding="utf-8")
     print(f"{CITATION.name}: version {version}, released {arguments.date.isoformat()}")

@@ -38,7 +38,11 @@ FORMATS = {
     ),
 }
 SHA256_LINE = re.compile(r"^(  sha256: )\S*$", re.MULTILINE)
-VERSION = re.compile(r"^[0-9][0-9A-Za-z.!+-]*$")
+# A version as the wheel's name and metadata spell it: PEP 440's canonical form (its appendix).
+VERSION = re.compile(
+    r"([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
+    r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?"
+)
 
 
 def fail(message: str) -> NoReturn:
@@ -83,8 +87,11 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     version = arguments.version.removeprefix("v")
-    if not VERSION.match(version):
-        fail(f"{arguments.version!r} is not a version number such as 1.2.0")
+    if not VERSION.fullmatch(version):
+        fail(
+            f"{arguments.version!r} is not a version as PyPI spells it, such as 1.2.0, 1.2.0rc1 "
+            "or 1.2.0.post1 (PEP 440)"
+        )
 
     recipes = [ROOT / "recipe" / name for name in FORMATS if (ROOT / "recipe" / name).is_file()]
     if len(recipes) != 1:

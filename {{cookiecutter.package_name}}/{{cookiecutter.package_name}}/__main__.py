@@ -1,7 +1,8 @@
 """Command line: ``python -m {{ cookiecutter.package_name }} --seed 3``.
 
-Prints where it runs (host, SLURM job, Python and package versions), then a small seeded
-computation: a first job to run on a new machine or cluster, and a model for real ones.
+Prints where it runs (host, SLURM job, Python, and the package's version and folder), then a
+small seeded computation: a first job to run on a new machine or cluster, and a model for real
+ones.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import os
 import platform
 import socket
+from pathlib import Path
 
 import numpy as np
 
@@ -22,7 +24,7 @@ def describe_host() -> list[str]:
     lines = [
         f"host: {socket.gethostname()}",
         f"python: {platform.python_version()}",
-        f"{{ cookiecutter.package_name }}: {__version__}",
+        f"{{ cookiecutter.package_name }}: {__version__} from {Path(__file__).resolve().parent}",
     ]
     job_id = os.environ.get("SLURM_JOB_ID")
     if job_id:

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,8 @@ def test_main_prints_where_it_runs_and_the_seeded_result(
     out = capsys.readouterr().out
     assert "host: " in out
     version = {{ cookiecutter.package_name }}.__version__
-    assert f"{{ cookiecutter.package_name }}: {version}" in out
+    folder = Path({{ cookiecutter.package_name }}.__file__).resolve().parent
+    assert f"{{ cookiecutter.package_name }}: {version} from {folder}\n" in out
     assert "slurm job: 1234" in out
     assert f"seed 3: largest |z| of 50 draws = {largest_zscore(3, 50):.6f}" in out
 

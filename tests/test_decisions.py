@@ -1,0 +1,45 @@
+"""The decisions copier records beside the answers (example_code, omit), read from a repo's git
+history only while nothing is recorded: on adoption, and once for a repo made before them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lab_template.render import repo_answers
+from support import ANSWERS_FILE, git_commit_all
+
+
+def commit(repo: Path, message: str, **files: str) -> None:
+    for name, text in files.items():
+        path = repo / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    git_commit_all(repo, message)
+
+
+def test_a_repo_made_from_the_template_takes_the_example_code_and_every_file(tmp_path):
+    # The answers file came with the first commit, beside the example code it made.
+    commit(tmp_path, "Start from the lab template", **{ANSWERS_FILE: "_commit: v1\n", "pkg__stats.py": ""})
+    commit(tmp_path, "Work", **{"pkg__more.py": "", "README.md": "# Mine now\n"})
+    says = repo_answers.repo_says(tmp_path)
+    assert (says["example_code"], says["omit"]) == (True, [])
+
+
+def test_a_repo_with_code_of_its_own_takes_no_example_code_and_keeps_its_starter_files(tmp_path):
+    commit(tmp_path, "Our code", **{"pkg__core.py": "", "README.md": "# Ours\n", "LICENSE": "MIT\n"})
+    says = repo_answers.repo_says(tmp_path)
+    assert (says["example_code"], says["omit"]) == (False, ["LICENSE", "README.md"])
+
+
+def test_a_repo_that_adopted_the_template_before_the_decisions_keeps_its_code_its_own(tmp_path):
+    commit(tmp_path, "Our code", **{"setup.py": "", "pkg__core.py": "", "README.md": "# Ours\n"})
+    commit(tmp_path, "Adopt the lab template", **{ANSWERS_FILE: "_commit: v1\n"})
+    says = repo_answers.repo_says(tmp_path)
+    # Its code predates the template; its starter files were merged by then, not recorded.
+    assert (says["example_code"], says["omit"]) == (False, [])
+
+
+def test_a_folder_outside_git_decides_nothing(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a repo\n")
+    says = repo_answers.repo_says(tmp_path)
+    assert "example_code" not in says and "omit" not in says
