@@ -87,7 +87,7 @@ EXAMPLE_LINE_V1, EXAMPLE_LINE_V11 = (
 )
 NOTEBOOK = f"{TEMPLATE_DIR.name}/examples/quickstart.ipynb"
 NOTEBOOK_TITLE_V1, NOTEBOOK_TITLE_V11 = '"# Quickstart\\n"', '"# Quickstart, as of v1.1.0\\n"'
-NEW_DOCS_PAGE = "{% if cookiecutter.docs == 'sphinx' %}faq.md{% endif %}"
+NEW_DOCS_PAGE = "{% if cookiecutter.docs != 'none' %}faq.md{% endif %}"
 
 
 def release_code_and_questions(template: Path) -> None:
@@ -408,11 +408,11 @@ def test_template_update_commits_the_update_on_a_branch(tool, made_at_v1, tmp_pa
     assert f"### [1.2.0] - {DATE}\n\n#### Removed\n\n- The `funding` question; Python 3.11." in body
     assert "[1.1.0]" not in body and "## Conflicts" not in body and "## Files kept" not in body
     # v1.2.0 dropped the Python the repo recorded: the pull request says so, and how to choose.
-    assert "## Answers the template no longer accepts" in body
+    assert "## Answers changed" in body
     assert re.search(
-        r"- changed python_min: template v1\.2\.0 no longer accepts '3\.11' \(.*\), so the update took "
-        r"'3\.12'; for another value, run copier update --trust --defaults --vcs-ref=:current: "
-        r"--data python_min=VALUE\n",
+        r"- changed python_min: this template version no longer accepts '3\.11' \(.*\), so the update "
+        r"takes its default \(see \.copier-answers\.yml\); for another value, run copier update "
+        r"--trust --defaults --vcs-ref=:current: --data python_min=VALUE\n",
         body,
     )
     assert (tmp_path / "pr" / "title.txt").read_text() == "Update from the lab template v1.1.0 to v1.2.0\n"
@@ -731,27 +731,6 @@ def test_a_repo_made_before_the_decisions_takes_the_example_code_changes(made_at
     assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (True, [])
     assert (repo / "my_project" / "stats.py").read_text().startswith(EXAMPLE_LINE_V11)
     assert NOTEBOOK_TITLE_V11 in (repo / "examples" / "quickstart.ipynb").read_text()
-
-
-def test_a_repo_adopted_before_the_decisions_keeps_its_own(made_at_v1, tmp_path):
-    """An adopted repo had its own project, and its own README, before it took the template."""
-    repo = tmp_path / "adopted"
-    (repo / "my_project").mkdir(parents=True)
-    (repo / "my_project" / "core.py").write_text("VALUE = 1\n")
-    (repo / "README.md").write_text("# Ours\n")
-    (repo / "pyproject.toml").write_text('[project]\nname = "my-project"\n')
-    git_commit_all(repo, "Our own project")
-    made = made_at_v1["copier"]
-    for path in (p for p in made.rglob("*") if p.is_file() and ".git" not in p.relative_to(made).parts):
-        relative = path.relative_to(made)
-        if relative.parts[0] not in {"README.md", "pyproject.toml", "my_project"}:
-            copy_tree_file(path, repo / relative)
-    (repo / ANSWERS_FILE).write_text(DECISION_LINES.sub("", (repo / ANSWERS_FILE).read_text()))
-    git_commit_all(repo, "Adopt the template, before it recorded which files a repo takes")
-
-    run(sys.executable, TEMPLATE_ROOT / "lab_template" / "tasks" / "record_decisions.py", cwd=repo)
-
-    assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (False, ["README.md"])
 
 
 # --- Retired clusters: the previous release, a repo on Puhti or Mahti, this release ------------

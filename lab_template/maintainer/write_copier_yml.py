@@ -70,13 +70,6 @@ SETTINGS = {
 }
 
 
-# The first step of every update, whatever the versions: a repo made before the answers file
-# recorded which of the template's files it takes gets them recorded, as they were when it took
-# the template (lab_template/tasks/record_decisions.py); copier reads the answers again after.
-RECORD_DECISIONS = {
-    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/record_decisions.py"],
-    "when": "{{ _stage == 'before' }}",
-}
 # copier's migrations, which `copier update` runs (the README's "Questions" says when a release
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
@@ -95,6 +88,16 @@ RETIRE_CLUSTERS = {
         "{{ _copier_python }}",
         "{{ _copier_conf.src_path }}/lab_template/tasks/migrate.py",
         "retire-clusters",
+    ],
+    "when": "{{ _stage == 'before' }}",
+}
+# The last "before" step of every update: a line for each recorded answer that the new version
+# refuses, and that copier will replace by its default (lab_template/tasks/update_report.py).
+REFUSED_ANSWERS = {
+    "command": [
+        "{{ _copier_python }}",
+        "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py",
+        "before",
     ],
     "when": "{{ _stage == 'before' }}",
 }
@@ -166,10 +169,10 @@ def render() -> str:
         {
             **SETTINGS,
             "_migrations": [
-                RECORD_DECISIONS,
                 *answer_replacements(),
                 RETIRE_CLUSTERS,
                 *MIGRATIONS,
+                REFUSED_ANSWERS,
                 UPDATE_REPORT,
             ],
             **copier_questions(cookiecutter),

@@ -11,11 +11,10 @@ lab_template/render/copier_questions.py), which say which of the template's file
 - ``omit``: the template's starter files (README, licence, docs pages, ...) that the repo
   already had when it took the template: its own, never written over or merged into.
 
-Both are read from the repo as it is (its HEAD) only when ``copier copy`` runs in it, that is
-on adoption; from then on every render, old and new, takes them from `.copier-answers.yml`,
-since copier renders the two versions of an update in temporary folders. A repo made before
-the decisions were recorded gets them on its next update, from the repo as it was when it
-took the template (lab_template/tasks/record_decisions.py, a "before" migration).
+Both are read from the repo only while nothing is recorded, that is on adoption (and once for a
+repo made before the decisions were recorded); from then on every render, old and new, takes
+them from `.copier-answers.yml`, since copier renders the two versions of an update in
+temporary folders.
 
 tomlkit (format-preserving TOML) is needed in copier's environment to adopt a repo; it is
 imported only then, so cookiecutter and copier work without it for new repos.
@@ -125,28 +124,33 @@ def _tree_has(repo: Path, tree: str, path: str) -> bool:
     return git(repo, "cat-file", "-e", f"{tree}:{path}") is not None
 
 
-def before_the_template(repo: Path) -> str | None:
-    """The commit before the one that added the answers file (the one that took the template);
-    None if the answers file came with the repo's first commit, or is not committed."""
-    added = git(repo, "log", "--format=%H", "--diff-filter=A", "HEAD", "--", ANSWERS_FILE)
-    taken = added.split()[-1] if added and added.split() else None
-    return f"{taken}^" if taken and git(repo, "rev-parse", "--verify", "--quiet", f"{taken}^") else None
+def _first_answers_commit(repo: Path) -> str | None:
+    """The commit that added the answers file (the one that took the template), if any."""
+    added = git(repo, "log", "--diff-filter=A", "--format=%H", "HEAD", "--", ANSWERS_FILE)
+    return added.split()[-1] if added and added.split() else None
 
 
-def had_own_project(repo: Path, tree: str = "HEAD") -> bool:
-    """Whether the repo had Python code of its own (a project, or modules) in tree: HEAD for a
-    repo taking the template now, the commit before it took the template for one that did
-    earlier (lab_template/tasks/record_decisions.py). Read from git, not from the folder."""
-    files = git(repo, "ls-tree", "-r", "--name-only", tree)
+def had_own_project(repo: Path) -> bool:
+    """Whether the repo had Python code of its own (a project, or modules) before it took the
+    template.
+
+    Read from git's history, not from the folder: the commit before the one that added the
+    answers file, or HEAD for a repo taking the template now.
+    """
+    taken = _first_answers_commit(repo)
+    before = f"{taken}^" if taken else "HEAD"
+    files = git(repo, "ls-tree", "-r", "--name-only", before)
     if files is None:
-        return False  # there is no commit yet
+        return False  # the template came with the first commit, or there is no commit yet
     return any(name in PROJECT_FILES or name.endswith(".py") for name in files.splitlines())
 
 
-def own_starter_files(repo: Path, package: str | None, tree: str = "HEAD") -> list[str]:
-    """The template's starter files that the repo had committed in tree (as had_own_project)."""
+def own_starter_files(repo: Path, package: str | None) -> list[str]:
+    """The template's starter files that the repo has committed already (adoption only)."""
+    if _first_answers_commit(repo) or git(repo, "rev-parse", "--verify", "--quiet", "HEAD") is None:
+        return []
     starter = set(file_kinds.paths("starter", package or "")) - set(file_kinds.example_code(package or ""))
-    return sorted(path for path in starter if _tree_has(repo, tree, path))
+    return sorted(path for path in starter if _tree_has(repo, "HEAD", path))
 
 
 # --- All together ----------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ it was made from, and the working tree is the update with the new answers.
   files of ``--conflict rej``. A notebook never keeps inline markers (that is not JSON any
   more): it takes the template's version with your changes that still apply, and the rest goes
   to ``<notebook>.rej``, as ``--conflict rej`` does.
-- **Answers no longer accepted**: copier forgets a recorded answer that this version refuses
-  and takes the default; one ``changed`` line says so, with the command for another value.
+- **Answers no longer accepted** (run as ``update_report.py before``, the last "before"
+  migration): copier forgets a recorded answer that this version refuses and takes the
+  default; one ``changed`` line says so, with the command for another value.
 
 Every line starts with "changed ", "omitted ", "moved ", "kept " or "conflict " (as does a
 "before" migration's, lab_template/tasks/migrate.py, with "changed "), which
@@ -181,9 +182,10 @@ def _top_removed(path: str, update: Update) -> str:
 def _deleted_since_last_update(update: Update) -> bool:
     """Whether git shows a file deleted since (the parent of) the commit of the last update."""
     last = git("rev-list", "-1", "HEAD", "--", ANSWERS_FILE).strip()
-    if not last or not git("rev-list", "--parents", "-1", last).split()[1:]:
+    if not last:
         return False
-    return bool(git("diff", "--name-only", "--diff-filter=D", f"{last}^", "HEAD").strip())
+    since = f"{last}^" if git("rev-list", "--parents", "-1", last).split()[1:] else last
+    return bool(git("diff", "--name-only", "--diff-filter=D", since, "HEAD").strip())
 
 
 def _added_where_head_has_nothing(update: Update) -> bool:
@@ -310,21 +312,25 @@ def keep_deleted_user_files(update: Update) -> dict[str, str]:
 # --- Answers this version no longer accepts -------------------------------------------------------
 
 
-def answers_no_longer_accepted(update: Update) -> list[str]:
+def answers_no_longer_accepted() -> list[str]:
     """A recorded answer that this version refuses (a Python version it dropped) is forgotten by
     copier, which takes the default instead: one `changed` line each, with the command for
-    another value."""
+    another value.
+
+    Run as the last "before" migration (`update_report.py before`), when the migrations that
+    rewrite an answer to its successor (lab_template/tasks/migrate.py) have run, and before
+    copier reads the answers again.
+    """
+    answers = read_answers(Path(ANSWERS_FILE).read_text(encoding="utf-8"))
     lines = []
-    for field, old in update.old_answers.items():
-        new = update.new_answers.get(field)
+    for field, old in answers.items():
         known = field in validation.RULES or field in validation.DECISION_RULES
-        if not known or new is None or new == old or not (why := validation.answer_error(field, old)):
-            continue
-        lines.append(
-            f"changed {field}: template {update.version} no longer accepts {old!r} ({why}), so the "
-            f"update took {new!r}; for another value, run copier update --trust --defaults "
-            f"--vcs-ref=:current: --data {field}=VALUE"
-        )
+        if known and (why := validation.answer_error(field, old)):
+            lines.append(
+                f"changed {field}: this template version no longer accepts {old!r} ({why}), so the "
+                f"update takes its default (see .copier-answers.yml); for another value, run copier "
+                f"update --trust --defaults --vcs-ref=:current: --data {field}=VALUE"
+            )
     return lines
 
 
@@ -361,6 +367,10 @@ def notebooks_to_rej() -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["before"]:
+        for line in answers_no_longer_accepted():
+            print(line, file=sys.stderr)
+        return 0
     quiet = argv[:1] == ["True"]  # copier.yml passes `_copier_conf.quiet`
     with tempfile.TemporaryDirectory(prefix="template-before-update-") as scratch:
         update = Update(Path(scratch))
@@ -368,10 +378,9 @@ def main(argv: list[str]) -> int:
         omitted = record_what_you_removed(update)
         kept = keep_deleted_user_files(update)
         moved = move_renamed_package(update, kept)
-        changed = answers_no_longer_accepted(update)
     notebooks_to_rej()
     conflicted = conflicts()
-    for line in [*changed, *omitted, *moved, *kept.values(), *conflicted]:
+    for line in [*omitted, *moved, *kept.values(), *conflicted]:
         print(line, file=sys.stderr)
     if conflicted and quiet:
         print(closing_line(len(conflicted)), file=sys.stderr)

@@ -232,7 +232,7 @@ def changelog_entries(clone: Path, old: str, new: str) -> str | None:
 
 
 def pull_request_body(
-    old: str, new: str, entries: str | None, report: list[str], branch: str
+    old: str, new: str, entries: str | None, report: list[str], branch: str = "template-update"
 ) -> str:
     def lines_of(kind: str) -> str:
         return "\n".join(f"- {line}" for line in report if line.startswith(kind + " "))
