@@ -28,6 +28,7 @@ NEWEST = {
     "actions/download-artifact": "v8.1.0",
     "actions/upload-pages-artifact": "v5.0.1",
     "actions/deploy-pages": "v5.1.0",
+    "actions/create-github-app-token": "v3.2.0",
     "pypa/gh-action-pypi-publish": "v1.14.1",
     "pre-commit/pre-commit-hooks": "v6.1.0",
     "astral-sh/ruff-pre-commit": "v0.18.0",

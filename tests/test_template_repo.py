@@ -10,7 +10,7 @@ import pytest
 
 from lab_template.maintainer.write_copier_yml import copier_questions
 from lab_template.render import clusters, license_texts
-from lab_template.render.copier_questions import COPIER_ONLY
+from lab_template.render.copier_questions import COPIER_ONLY, copier_when
 from lab_template.render.validation import CHOICES as RULE_CHOICES
 from lab_template.render.validation import RULES, answer_error
 from support import CHOICES, QUESTIONS, TEMPLATE_DIR, TEMPLATE_ROOT, run
@@ -44,7 +44,17 @@ def test_every_question_has_a_validation_rule():
 def test_copier_only_keys_are_merged_into_questions_cookiecutter_json_asks():
     cookiecutter = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
     questions = copier_questions(cookiecutter)
-    assert COPIER_ONLY and all(questions[name].items() >= keys.items() for name, keys in COPIER_ONLY.items())
+    for name, keys in COPIER_ONLY.items():
+        # Every key as given, but `when`, which also holds once the answer is recorded.
+        assert {k: v for k, v in questions[name].items() if k in keys and k != "when"} == {
+            k: v for k, v in keys.items() if k != "when"
+        }
+        if "when" in keys:
+            assert questions[name]["when"] == copier_when(name)
+            assert keys["when"].strip("{} ") in copier_when(name) and f"or {name} is defined" in copier_when(
+                name
+            )
+    assert COPIER_ONLY
     # A renamed or removed question must take its copier keys along, or generation stops.
     name = next(iter(COPIER_ONLY))
     with pytest.raises(SystemExit, match=f"COPIER_ONLY names what cookiecutter.json does not ask: {name}"):

@@ -8,15 +8,19 @@ with the real copier CLI (and its Python API), in real git repositories.
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
+from packaging.version import Version
 
+from lab_template.render.copier_checks import closing_line
 from support import (
     ANSWERS_FILE,
     TEMPLATE_DIR,
@@ -26,6 +30,7 @@ from support import (
     copy_tree,
     files_of,
     git_commit_all,
+    once_per_run,
     run,
 )
 from test_copier import make_template_repo
@@ -33,7 +38,7 @@ from test_copier import make_template_repo
 DATE = "2026-12-01"
 CHANGELOG_ENTRIES = {
     "1.1.0": "### Changed\n\n- LUMI jobs ask for 64G. Update: automatic.",
-    "1.2.0": "### Removed\n\n- The `funding` question. Update: automatic.",
+    "1.2.0": "### Removed\n\n- The `funding` question; Python 3.11. Update: automatic.",
 }
 
 
@@ -75,6 +80,16 @@ def with_funding(cookiecutter: dict) -> dict:
     return cookiecutter
 
 
+EXAMPLE_MODULE = f"{TEMPLATE_DIR.name}/{TEMPLATE_DIR.name}/stats.py"
+EXAMPLE_LINE_V1, EXAMPLE_LINE_V11 = (
+    '"""Small numerical helpers."""',
+    '"""Small numerical helpers, as of v1.1.0."""',
+)
+NOTEBOOK = f"{TEMPLATE_DIR.name}/examples/quickstart.ipynb"
+NOTEBOOK_TITLE_V1, NOTEBOOK_TITLE_V11 = '"# Quickstart\\n"', '"# Quickstart, as of v1.1.0\\n"'
+NEW_DOCS_PAGE = "{% if cookiecutter.docs != 'none' %}faq.md{% endif %}"
+
+
 def release_code_and_questions(template: Path) -> None:
     """v1.1.0: one change of each kind of template code, a new question and a new choice."""
     code = template / "lab_template" / "render"
@@ -95,6 +110,10 @@ def release_code_and_questions(template: Path) -> None:
     )
     edit_json(template / "cookiecutter.json", with_funding)  # a private value, a question, a choice
     (template / TEMPLATE_DIR.name / "FUNDING.md").write_text("Funded by {{ cookiecutter.funding }}.\n")
+    # The example code, its notebook, and a new page in a folder that a user may have deleted.
+    edit(template / EXAMPLE_MODULE, EXAMPLE_LINE_V1, EXAMPLE_LINE_V11)
+    edit(template / NOTEBOOK, NOTEBOOK_TITLE_V1, NOTEBOOK_TITLE_V11)
+    (template / TEMPLATE_DIR.name / "docs" / NEW_DOCS_PAGE).write_text("# Questions and answers\n")
     release(template, "1.1.0")
 
 
@@ -105,7 +124,8 @@ def without_funding_and_renamed(cookiecutter: dict) -> dict:
 
 
 def release_removal_and_rename(template: Path) -> None:
-    """v1.2.0: the question of v1.1.0 removed, slurm_account renamed hpc_account, a file dropped."""
+    """v1.2.0: the question of v1.1.0 removed, slurm_account renamed hpc_account, a file dropped,
+    Python 3.11 (the python_min of the repos made at v1.0.0) no longer supported."""
     edit_json(template / "cookiecutter.json", without_funding_and_renamed)
     validation = template / "lab_template" / "render" / "validation.py"
     edit(validation, '    "funding": check_description,\n', "")
@@ -125,25 +145,31 @@ def release_removal_and_rename(template: Path) -> None:
             edit(path, "cookiecutter.slurm_account", "cookiecutter.hpc_account")
     (template / TEMPLATE_DIR.name / "FUNDING.md").unlink()
     next((template / TEMPLATE_DIR.name / "slurm").glob("*interactive.sh*")).unlink()
+    edit(validation, '    "3.11": "2027-10",\n', "")
+    edit(template / "cookiecutter.json", '"python_min": "3.11"', '"python_min": "3.12"')
     release(template, "1.2.0")
 
 
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory):
-    """The template copy, tagged v1.0.0, v1.1.0, v1.2.0; and a checkout of v1.0.0 for cookiecutter."""
-    root = tmp_path_factory.mktemp("releases")
-    template = root / "template"
-    listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT)
-    for relative in filter(None, listed.stdout.split("\0")):
-        if (TEMPLATE_ROOT / relative).is_file():
-            copy_tree_file(TEMPLATE_ROOT / relative, template / relative)
-    edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.0.0] - {DATE}")
-    git_commit_all(template, "Release 1.0.0")
-    run("git", "tag", "v1.0.0", cwd=template)
-    run("git", "worktree", "add", "--quiet", "--detach", root / "checkout-v1.0.0", "v1.0.0", cwd=template)
-    release_code_and_questions(template)
-    release_removal_and_rename(template)
-    return template
+@pytest.fixture(scope="session")
+def releases():
+    """The template copy, tagged v1.0.0, v1.1.0, v1.2.0, then a commit not yet released; and a
+    checkout of v1.0.0 for cookiecutter. Made once per run, for every xdist worker; read only."""
+
+    def make(root: Path) -> None:
+        template = root / "template"
+        listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=TEMPLATE_ROOT)
+        for relative in filter(None, listed.stdout.split("\0")):
+            if (TEMPLATE_ROOT / relative).is_file():
+                copy_tree_file(TEMPLATE_ROOT / relative, template / relative)
+        edit(template / "CHANGELOG.md", "## [Unreleased]", f"## [1.0.0] - {DATE}")
+        git_commit_all(template, "Release 1.0.0")
+        run("git", "tag", "v1.0.0", cwd=template)
+        run("git", "worktree", "add", "--quiet", "--detach", root / "checkout-v1.0.0", "v1.0.0", cwd=template)
+        release_code_and_questions(template)
+        release_removal_and_rename(template)
+        run("git", "commit", "--quiet", "--allow-empty", "-m", "Work after v1.2.0", cwd=template)
+
+    return once_per_run("update-releases", make) / "template"
 
 
 def copy_tree_file(source: Path, target: Path) -> None:
@@ -155,20 +181,21 @@ def copy_tree_file(source: Path, target: Path) -> None:
 ANSWERS = {"recipe_maintainers": "zed-id, ada-id", "slurm_account": "project_123"}
 
 
-@pytest.fixture(scope="module")
-def made_at_v1(releases, tmp_path_factory):
-    """A committed repo made from v1.0.0 by each tool, to copy."""
-    root = tmp_path_factory.mktemp("made-at-v1")
-    repos = {
-        "copier": bake_copier(root / "copier" / "my_project", releases, vcs_ref="v1.0.0", **ANSWERS),
-        "cookiecutter": bake_cookiecutter(
-            root / "cookiecutter", releases.parent / "checkout-v1.0.0", **ANSWERS
-        ),
-    }
-    for repo in repos.values():
-        git_commit_all(repo, "Made from the template")
-        assert answers_of(repo)["_commit"] == "v1.0.0"
-    return repos
+@pytest.fixture(scope="session")
+def made_at_v1(releases):
+    """A committed repo made from v1.0.0 by each tool, to copy (made once per run)."""
+
+    def make(root: Path) -> None:
+        repos = [
+            bake_copier(root / "copier" / "my_project", releases, vcs_ref="v1.0.0", **ANSWERS),
+            bake_cookiecutter(root / "cookiecutter", releases.parent / "checkout-v1.0.0", **ANSWERS),
+        ]
+        for repo in repos:
+            git_commit_all(repo, "Made from the template")
+            assert answers_of(repo)["_commit"] == "v1.0.0"
+
+    root = once_per_run("update-made-at-v1", make)
+    return {tool: root / tool / "my_project" for tool in ("copier", "cookiecutter")}
 
 
 def repo_at_v1(made_at_v1, tool: str, tmp_path: Path) -> Path:
@@ -264,6 +291,7 @@ def test_an_old_repo_updates_over_two_releases(tool, made_at_v1, tmp_path):
 # --- 3. Files the user changed are never deleted silently; conflicts are listed -------------------
 
 USER_LINE = "# A line the user added.\n"
+CLOSING_LINE = closing_line(1)
 
 
 def append_user_line(repo: Path, *names: str) -> None:
@@ -277,18 +305,30 @@ def append_user_line(repo: Path, *names: str) -> None:
 def test_changed_answers_keep_the_users_files(tool, made_at_v1, tmp_path):
     repo = repo_at_v1(made_at_v1, tool, tmp_path)
     append_user_line(repo, "slurm/run_job.sh", "my_project/stats.py")
+    (repo / "my_project" / "analysis.py").write_text("from my_project.stats import standardize\n")
+    git_commit_all(repo, "A module of the user's")
 
     result = copier_update(repo, "--vcs-ref=v1.1.0", "--data=hpc_cluster=none", "--data=package_name=renamed")
 
     kept = [line for line in result.stderr.splitlines() if line.startswith("kept ")]
-    assert [line.split(":")[0] for line in kept] == ["kept my_project/stats.py", "kept slurm/run_job.sh"]
+    assert [line.split(":")[0] for line in kept] == ["kept slurm/run_job.sh"]
     assert all("`git rm " in line for line in kept)
     assert (repo / "slurm" / "run_job.sh").read_text().endswith(USER_LINE)
-    assert (repo / "my_project" / "stats.py").read_text().endswith(USER_LINE)
     # What the user had not changed goes, as the new answers say.
     assert not (repo / "slurm" / "array_job.sh").exists()
-    assert not (repo / "my_project" / "__init__.py").exists()
-    assert (repo / "renamed" / "stats.py").is_file()
+    # The package's files move with it: the user's module, and the user's changes to the
+    # template's module, merged with the template's own change of v1.1.0.
+    assert not (repo / "my_project").exists()
+    moved = [line.split(":")[0] for line in result.stderr.splitlines() if line.startswith("moved ")]
+    assert moved == [
+        "moved my_project/analysis.py to renamed/analysis.py",
+        "moved my_project/stats.py to renamed/stats.py",
+    ]
+    assert "update its imports of my_project" in result.stderr
+    stats = (repo / "renamed" / "stats.py").read_text()
+    assert stats.startswith(EXAMPLE_LINE_V11) and stats.endswith(USER_LINE)
+    assert (repo / "renamed" / "analysis.py").read_text() == "from my_project.stats import standardize\n"
+    assert '"renamed",' in (repo / "pyproject.toml").read_text()
 
 
 @pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
@@ -314,7 +354,9 @@ def test_conflicts_are_listed_and_the_update_fails(tool, conflict, made_at_v1, t
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("conflict ")]
     assert [line.split(":")[0] for line in lines] == ["conflict slurm/run_job.sh"]
-    assert "copier update left 1 conflicted file(s), listed above" in result.stderr
+    # Our closing line is the last thing printed: copier's own error about a task is not there.
+    assert result.stderr.strip().splitlines()[-1].endswith(CLOSING_LINE)
+    assert "returned non-zero exit status" not in result.stderr
     if conflict == "inline":
         assert run("git", "diff", "--name-only", "--diff-filter=U", cwd=repo).stdout == "slurm/run_job.sh\n"
     else:
@@ -363,8 +405,16 @@ def test_template_update_commits_the_update_on_a_branch(tool, made_at_v1, tmp_pa
         "Update from the lab template v1.1.0 to v1.2.0\n"
     )
     body = (tmp_path / "pr" / "body.md").read_text()
-    assert f"### [1.2.0] - {DATE}\n\n#### Removed\n\n- The `funding` question." in body
+    assert f"### [1.2.0] - {DATE}\n\n#### Removed\n\n- The `funding` question; Python 3.11." in body
     assert "[1.1.0]" not in body and "## Conflicts" not in body and "## Files kept" not in body
+    # v1.2.0 dropped the Python the repo recorded: the pull request says so, and how to choose.
+    assert "## Answers changed" in body
+    assert re.search(
+        r"- changed python_min: this template version no longer accepts '3\.11' \(.*\), so the update "
+        r"takes its default \(see \.copier-answers\.yml\); for another value, run copier update "
+        r"--trust --defaults --vcs-ref=:current: --data python_min=VALUE\n",
+        body,
+    )
     assert (tmp_path / "pr" / "title.txt").read_text() == "Update from the lab template v1.1.0 to v1.2.0\n"
 
 
@@ -382,6 +432,305 @@ def test_template_update_reports_kept_and_conflicted_files(made_at_v1, tmp_path)
     run("git", "switch", "--quiet", BRANCH, cwd=repo)
     assert "<<<<<<< before updating" in (repo / "slurm" / "run_job.sh").read_text()
     assert answers_of(repo)["_commit"] == "v1.2.0"
+    # The pull request's instructions, as written, on its branch: find the markers, resolve,
+    # commit: no marker is left for the next update to refuse.
+    find = re.search(r"\(`(git grep [^`]+)` finds them\)", body)[1]
+    assert run("bash", "-c", find, cwd=repo).stdout.startswith("slurm/run_job.sh:")
+    text = (repo / "slurm" / "run_job.sh").read_text()
+    resolved = re.sub(
+        r"<<<<<<< before updating\n(.*?)=======\n.*?>>>>>>> after updating\n", r"\1", text, flags=re.DOTALL
+    )
+    (repo / "slurm" / "run_job.sh").write_text(resolved)
+    commit = re.search(r"Then `(git commit -am [^`]+) && git push`", body)[1]
+    run("bash", "-c", commit, cwd=repo)
+    assert run("bash", "-c", find, cwd=repo, check=False).stdout == ""
+    run(sys.executable, "tools/template_update.py", "--check", cwd=repo)
+
+
+# --- Decisions recorded: example code, what you deleted, answers switched off and on ----------------
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_example_code_changes_arrive_and_merge_with_your_edits(tool, made_at_v1, tmp_path):
+    """The template's example code is a file like any other: its changes arrive where the user
+    left it alone, and merge where the user changed other lines of it."""
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    append_user_line(repo, "my_project/stats.py")
+
+    copier_update(repo, "--vcs-ref=v1.1.0")
+
+    stats = (repo / "my_project" / "stats.py").read_text()
+    assert stats.startswith(EXAMPLE_LINE_V11) and stats.endswith(USER_LINE)
+    notebook = (repo / "examples" / "quickstart.ipynb").read_text()
+    assert NOTEBOOK_TITLE_V11 in notebook and NOTEBOOK_TITLE_V1 not in notebook
+    assert run("git", "diff", "--name-only", "--diff-filter=U", cwd=repo).stdout == ""
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_a_folder_you_deleted_stays_deleted_and_the_update_says_so_once(tool, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    run("git", "rm", "-r", "--quiet", "docs", "slurm", cwd=repo)
+    git_commit_all(repo, "No docs, no cluster scripts")
+
+    # v1.1.0 adds docs/faq.md.
+    result = copier_update(repo, "--vcs-ref=v1.1.0")
+
+    assert not (repo / "docs").exists() and not (repo / "slurm").exists()
+    assert answers_of(repo)["omit"] == ["docs/", "slurm/"]
+    omitted = [line for line in result.stderr.splitlines() if line.startswith("omitted ")]
+    assert [line.split(":")[0] for line in omitted] == ["omitted docs/", "omitted slurm/"]
+    assert "copier update --trust --defaults --data 'omit=[slurm/]'" in omitted[0]
+    git_commit_all(repo, "Template v1.1.0")
+
+    # Said once: the next update leaves them out without a word.
+    result = copier_update(repo, "--vcs-ref=v1.2.0")
+    assert "omitted " not in result.stderr and not (repo / "docs").exists()
+    git_commit_all(repo, "Template v1.2.0")
+
+    # The line's command takes a folder back.
+    command = omitted[0].split("to have the template's version back: ")[1].replace("'", "")
+    run(*command.split()[:-1], command.split()[-1], "--vcs-ref=:current:", cwd=repo)
+    assert (repo / "docs" / "faq.md").is_file() and not (repo / "slurm").exists()
+    assert answers_of(repo)["omit"] == ["slurm/"]
+
+
+@pytest.mark.parametrize("tool", ["copier", "cookiecutter"])
+def test_a_cluster_switched_off_and_on_again_keeps_its_account(tool, made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, tool, tmp_path)
+    copier_update(repo, "--vcs-ref=v1.1.0", "--data=hpc_cluster=none")
+    assert not (repo / "slurm").exists() and answers_of(repo)["slurm_account"] == "project_123"
+    git_commit_all(repo, "No cluster")
+
+    copier_update(repo, "--vcs-ref=v1.1.0", "--data=hpc_cluster=lumi")
+
+    assert answers_of(repo)["slurm_account"] == "project_123"
+    assert "#SBATCH --account=project_123\n" in (repo / "slurm" / "run_job.sh").read_text()
+
+
+def test_a_repo_made_in_an_earlier_year_is_not_your_changes(made_at_v1, tmp_path):
+    """The copyright year is the one difference between a file made years ago and the same
+    file rendered today: no `kept` line for a file the user never touched."""
+    repo = repo_at_v1(made_at_v1, "cookiecutter", tmp_path)
+    year = str(datetime.date.today().year)
+    for name in ("LICENSE", "docs/conf.py"):
+        edit(repo / name, year, "2019")
+    git_commit_all(repo, "Made in 2019")
+
+    result = copier_update(repo, "--vcs-ref=v1.0.0", "--data=docs=none")
+
+    assert "kept " not in result.stderr
+    assert not (repo / "docs").exists()
+    assert "2019" in (repo / "LICENSE").read_text()
+
+
+# --- Answers files copier cannot use, answers to no question -------------------------------------------
+
+
+def break_answers(repo: Path, how: str, template: Path) -> str:
+    """Break the answers file (or where copier runs) one way; the folder to run in."""
+    path = repo / ANSWERS_FILE
+    text = path.read_text()
+    changes = {
+        "bad YAML": lambda: text.replace("_commit: v1.0.0", "_commit: [v1.0.0"),
+        "empty": lambda: "",
+        "a list": lambda: "- _commit: v1.0.0\n",
+        "unknown _commit": lambda: text.replace("_commit: v1.0.0", "_commit: v0.9.9"),
+        "no _commit": lambda: re.sub(r"_commit: .*\n", "", text),
+        "no _src_path": lambda: re.sub(r"_src_path: .*\n", "", text),
+        "moved _src_path": lambda: text.replace(str(template), str(template) + "-moved"),
+        "relative _src_path": lambda: text.replace(str(template), "../template"),
+        "inside another repo": lambda: text.replace(str(template), str(template / "lab_template")),
+    }
+    if how == "from a subfolder":
+        return "my_project"
+    path.write_text(changes[how]())
+    git_commit_all(repo, f"Answers file: {how}")
+    return "."
+
+
+BROKEN = {
+    "bad YAML": "is not valid YAML (line 3); restore its last good version: git checkout",
+    "empty": "is empty; restore its last good version: git checkout",
+    "a list": "is a list, not the answers by name; restore its last good version: git checkout",
+    "unknown _commit": "_commit 'v0.9.9' is not a tag or commit of the template",
+    "no _commit": "has no _commit, the template version that made this repo",
+    "no _src_path": "has no _src_path",
+    "moved _src_path": "does not exist (the template moved?)",
+    "relative _src_path": "'../template' is a relative path",
+    "inside another repo": "is not a git repository of its own",
+    "from a subfolder": "run this, and copier update, in the repo's top folder",
+}
+
+
+@pytest.mark.parametrize("how", list(BROKEN))
+def test_an_answers_file_copier_cannot_use_is_one_line_and_changes_nothing(
+    how, made_at_v1, releases, tmp_path
+):
+    """The README's update command checks first: copier reads the answers file, and the template
+    at its address, before any of the template's code runs, and fails with a traceback."""
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    folder = repo / break_answers(repo, how, releases)
+    before = files_of(repo)
+
+    result = run(
+        "bash", "-c", README_UPDATE_COMMAND.replace("tools/", f"{repo}/tools/"), cwd=folder, check=False
+    )
+
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and BROKEN[how] in line, line
+    assert files_of(repo) == before and run("git", "status", "--porcelain", cwd=repo).stdout == ""
+
+
+README_UPDATE_COMMAND = "python tools/template_update.py --check && copier update --trust --defaults"
+
+
+def test_the_readme_gives_the_checked_update_command():
+    assert f"\n{README_UPDATE_COMMAND}\n" in (TEMPLATE_ROOT / "README.md").read_text()
+
+
+def test_an_answer_to_no_question_is_refused_on_update(made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    before = files_of(repo)
+
+    result = copier_update(repo, "--data=pakage_name=foo", check=False)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: pakage_name: is not a question of this template; did you mean 'package_name'?"
+    )
+    assert files_of(repo) == before and run("git", "status", "--porcelain", cwd=repo).stdout == ""
+
+
+# --- Conflicts ------------------------------------------------------------------------------------------
+
+
+def test_an_update_refuses_to_start_while_conflict_markers_are_committed(made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    edit(repo / "slurm" / "run_job.sh", "--mem=60G", "--mem=100G")
+    git_commit_all(repo, "More memory")
+    assert copier_update(repo, "--vcs-ref=v1.1.0", check=False).returncode == 1
+    git_commit_all(repo, "Template v1.1.0, conflicts and all")
+    before = files_of(repo)
+
+    result = copier_update(repo, check=False)
+
+    assert result.returncode == 1
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert line.startswith(
+        "error: the last update's conflicts are committed, unresolved, in slurm/run_job.sh:"
+    )
+    assert result.stderr.strip().splitlines()[-1] == line
+    assert files_of(repo) == before and run("git", "status", "--porcelain", cwd=repo).stdout == ""
+
+
+def test_a_conflicted_notebook_stays_a_notebook(made_at_v1, tmp_path):
+    repo = repo_at_v1(made_at_v1, "cookiecutter", tmp_path)
+    notebook = repo / "examples" / "quickstart.ipynb"
+    edit(notebook, NOTEBOOK_TITLE_V1, '"# Quickstart of the user\\n"')
+    git_commit_all(repo, "The user's title")
+
+    result = copier_update(repo, "--vcs-ref=v1.1.0", check=False)
+
+    assert result.returncode == 1
+    nbformat.validate(nbformat.reads(notebook.read_text(), as_version=4))
+    assert NOTEBOOK_TITLE_V11 in notebook.read_text()  # the template's version, as with --conflict rej
+    rejected = repo / "examples" / "quickstart.ipynb.rej"
+    assert '+    "# Quickstart of the user\\n",' in rejected.read_text()
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("conflict ")]
+    assert line.startswith("conflict examples/quickstart.ipynb: it has the template's version;")
+    assert result.stderr.strip().splitlines()[-1].endswith(CLOSING_LINE)
+    assert run("git", "diff", "--name-only", "--diff-filter=U", cwd=repo).stdout == ""
+
+
+# --- The weekly update's versions -----------------------------------------------------------------------
+
+
+def test_template_update_after_an_update_to_an_unreleased_commit(made_at_v1, releases, tmp_path):
+    """A repo updated with --vcs-ref=HEAD to a commit after the newest release is up to date until
+    the next release: the weekly job is not red (copier would refuse the "downgrade")."""
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    copier_update(repo, "--vcs-ref=HEAD")
+    assert re.fullmatch(r"v1\.2\.0-1-g[0-9a-f]+", answers_of(repo)["_commit"])
+    git_commit_all(repo, "Template at its newest commit")
+
+    output = template_update(repo, tmp_path / "pr")
+
+    assert output.startswith("Up to date with the template's newest release, v1.2.0")
+    assert not (tmp_path / "pr").exists()
+
+
+@pytest.mark.parametrize(
+    ("recorded", "version"),
+    [
+        ("v1.2.0", "1.2.0"),
+        ("v1.2.0-3-gabc1234", "1.2.0.post3+gabc1234"),
+        ("1234abc", None),
+        ("d3e23df", None),
+    ],
+)
+def test_template_versions_compare_as_pep_440_versions(recorded, version, default_repo):
+    """A commit hash that starts with digits is not a version."""
+    spec = importlib.util.spec_from_file_location(
+        "template_update", default_repo / "tools" / "template_update.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.version_of(recorded) == (Version(version) if version else None)
+
+
+def test_a_bake_that_could_never_be_updated_says_so_at_once(releases, tmp_path):
+    """A template copy inside another git repository has no version of its own: both tools warn
+    while baking, and record no _commit (not the other repository's)."""
+    outer = tmp_path / "monorepo"
+    vendored = outer / "vendored" / "template"
+    vendored.mkdir(parents=True)
+    archive = tmp_path / "template.tar"
+    run("git", "archive", f"--output={archive}", "v1.0.0", cwd=releases)
+    run("tar", "-xf", archive, "-C", vendored)
+    git_commit_all(outer, "A repository that holds a copy of the template")
+    expected = "is not a git repository of its own (a download, or a folder inside another git repo)"
+
+    made = tmp_path / "cookiecutter"
+    made.mkdir()
+    result = run(sys.executable, "-m", "cookiecutter", "--no-input", "-o", made, vendored, cwd=made)
+    assert expected in result.stderr and "cannot be updated from it later" in result.stderr
+    assert "_commit" not in answers_of(made / "my_project")
+
+    result = run("copier", "copy", "--trust", "--defaults", vendored, tmp_path / "copier")
+    assert expected in result.stderr
+    assert "_commit" not in answers_of(tmp_path / "copier")
+
+    # A relative path that copier records as typed.
+    options = ["--trust", "--defaults", "--vcs-ref=v1.0.0"]
+    result = run("copier", "copy", *options, "template", tmp_path / "relative", cwd=releases.parent)
+    assert "records the template as the relative path 'template'" in result.stderr
+
+
+# --- Repos made before the answers file recorded which files they take --------------------------------
+
+
+DECISION_LINES = re.compile(r"^(example_code|omit): .*\n", re.MULTILINE)
+
+
+def without_decisions(repo: Path) -> None:
+    """The repo as the template made it before it recorded `example_code` and `omit`."""
+    (repo / ANSWERS_FILE).write_text(DECISION_LINES.sub("", (repo / ANSWERS_FILE).read_text()))
+    run("git", "commit", "--quiet", "--all", "--amend", "--no-edit", cwd=repo)
+    assert "omit" not in answers_of(repo) and "example_code" not in answers_of(repo)
+
+
+def test_a_repo_made_before_the_decisions_takes_the_example_code_changes(made_at_v1, tmp_path):
+    """Its update records them as they were when it took the template: the example code and the
+    starter files are the template's, and the example code's changes arrive."""
+    repo = repo_at_v1(made_at_v1, "copier", tmp_path)
+    without_decisions(repo)
+
+    copier_update(repo, "--vcs-ref=v1.1.0")
+
+    assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (True, [])
+    assert (repo / "my_project" / "stats.py").read_text().startswith(EXAMPLE_LINE_V11)
+    assert NOTEBOOK_TITLE_V11 in (repo / "examples" / "quickstart.ipynb").read_text()
 
 
 # --- Retired clusters: the previous release, a repo on Puhti or Mahti, this release ------------

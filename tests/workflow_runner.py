@@ -122,20 +122,30 @@ def run_workflow(
     job: str | None = None,
     matrix: dict[str, str] | None = None,
     env: dict[str, str] | None = None,
+    event: str = "push",
+    secrets: dict[str, str] | None = None,
+    variables: dict[str, str] | None = None,
+    origin: Path | None = None,
+    fresh_checkouts: bool = False,
 ) -> tuple[subprocess.CompletedProcess, list[str]]:
-    """Run .github/workflows/<workflow> of repo for a push of ref, which GitHub must start it
-    for; returns act's result and the names of the jobs that succeeded.
+    """Run .github/workflows/<workflow> of repo for an event (a push of ref, by default), which
+    GitHub must start it for; returns act's result and the names of the jobs that succeeded.
 
-    repo is a clone whose HEAD is the commit pushed; the checkout stand-in clones it. job runs
-    that job and the jobs it needs (act's `--job`); matrix keeps only those matrix entries.
+    repo is a clone whose HEAD is the commit pushed; the checkout stand-in clones origin (the
+    repo itself unless given: a bare repository, for a workflow that pushes). job runs that job
+    and the jobs it needs (act's `--job`); matrix keeps only those matrix entries. secrets and
+    variables are the workflow's `secrets` and `vars`, given to act in files (not through the
+    environment, which act hands to every step on this machine, as GitHub does not).
+    fresh_checkouts: every job gets a folder of its own, where the checkout stand-in clones
+    origin, as on GitHub (else act runs the jobs in a copy of repo and skips actions/checkout).
     """
     path = repo / ".github" / "workflows" / workflow
-    assert starts(path, "push", ref), f"GitHub would not start {workflow} for a push of {ref}"
+    assert starts(path, event, ref), f"GitHub would not start {workflow} for {event} on {ref}"
     scratch.mkdir(parents=True, exist_ok=True)
-    event = scratch / "event.json"
-    event.write_text(json.dumps({"ref": ref}))
+    event_file = scratch / "event.json"
+    event_file.write_text(json.dumps({"ref": ref}))
     command = [
-        ACT, "push", "--workflows", path, "--eventpath", event,
+        ACT, event, "--workflows", path, "--eventpath", event_file,
         "--platform", "ubuntu-latest=-self-hosted",
         "--action-offline-mode", "--action-cache-path", scratch / "act-cache",
         "--no-cache-server",  # for actions/cache, which the workflows do not use
@@ -144,8 +154,14 @@ def run_workflow(
         command += ["--local-repository", f"{action}={stand_in}"]
     if job:
         command += ["--job", job]
+    if fresh_checkouts:
+        command += ["--no-skip-checkout"]
     for key, value in (matrix or {}).items():
         command += ["--matrix", f"{key}:{value}"]
+    for option, values in (("--secret-file", secrets), ("--var-file", variables)):
+        values_file = scratch / option.removeprefix("--")
+        values_file.write_text("".join(f"{name}={value}\n" for name, value in (values or {}).items()))
+        command += [option, values_file]
     environment = {
         **os.environ,
         # A fresh runner has no uv: a job finds it only if a step installs it (setup-uv).
@@ -153,7 +169,7 @@ def run_workflow(
         **(env or {}),
         # What the stand-ins need: where to clone from, the Python that runs the tests (for
         # twine, uv, and venvs of a Python this machine lacks), and the artifact storage.
-        "LOCAL_ORIGIN": str(repo),
+        "LOCAL_ORIGIN": str(origin or repo),
         "LOCAL_PYTHON": sys.executable,
         "LOCAL_ARTIFACTS": str(scratch / "artifacts"),
         # Else act asks its project's server for news on every run: the tests stay offline.

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS, decision_exclusions
+from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS, copier_when, decision_exclusions
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/maintainer/write_copier_yml.py: edit those, not this.
@@ -50,6 +50,9 @@ SETTINGS = {
         ),
         *decision_exclusions(),
     ],
+    # The last line of an update: what to do next, or, if it left conflicts, copier's error
+    # (exit status 1) saying so (lab_template/render/copier_checks.py).
+    "_message_after_update": "{{ update_outcome(_copier_conf.dst_path) }}",
     "_tasks": [
         # Adoption of an existing repo (lab_template/tasks/adopt.py): merge, then say what happened.
         # Outside git there is nothing to adopt, and no need to start a process to find that out.
@@ -88,10 +91,26 @@ RETIRE_CLUSTERS = {
     ],
     "when": "{{ _stage == 'before' }}",
 }
-# The last step of every update, whatever the versions: keep the user's changed files that the
-# update deleted, and list the conflicts (lab_template/tasks/update_report.py).
+# The last "before" step of every update: a line for each recorded answer that the new version
+# refuses, and that copier will replace by its default (lab_template/tasks/update_report.py).
+REFUSED_ANSWERS = {
+    "command": [
+        "{{ _copier_python }}",
+        "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py",
+        "before",
+    ],
+    "when": "{{ _stage == 'before' }}",
+}
+# The last step of every update, whatever the versions: record what the user deleted, move a
+# renamed package's modules, keep the user's changed files that the update deleted, and list the
+# conflicts (lab_template/tasks/update_report.py). Under --quiet copier prints no closing
+# message: the step then fails the update itself when it left conflicts.
 UPDATE_REPORT = {
-    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py"],
+    "command": [
+        "{{ _copier_python }}",
+        "{{ _copier_conf.src_path }}/lab_template/tasks/update_report.py",
+        "{{ _copier_conf.quiet }}",
+    ],
     "when": "{{ _stage == 'after' }}",
 }
 
@@ -132,6 +151,8 @@ def copier_questions(cookiecutter: dict) -> dict:
         question["default"] = from_the_repo(name, question["default"])
         question["validator"] = f"{{{{ answer_error({name!r}, {name}) }}}}"
         questions[name] = {**question, **COPIER_ONLY.get(name, {})}
+        if when := copier_when(name):
+            questions[name]["when"] = when
     for name, decision in DECISIONS.items():
         questions[name] = {
             "type": decision["type"],
@@ -147,7 +168,13 @@ def render() -> str:
     body = yaml.safe_dump(
         {
             **SETTINGS,
-            "_migrations": [*answer_replacements(), RETIRE_CLUSTERS, *MIGRATIONS, UPDATE_REPORT],
+            "_migrations": [
+                *answer_replacements(),
+                RETIRE_CLUSTERS,
+                *MIGRATIONS,
+                REFUSED_ANSWERS,
+                UPDATE_REPORT,
+            ],
             **copier_questions(cookiecutter),
         },
         sort_keys=False,

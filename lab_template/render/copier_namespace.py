@@ -2,7 +2,8 @@
 
 Under copier the answers are top-level names; the template files say ``cookiecutter.<name>``.
 The private ``__`` values are rendered from their definitions in cookiecutter.json, so they
-are defined in one place for both tools.
+are defined in one place for both tools. The same hook runs the checks of
+lab_template/render/copier_checks.py where copier's context says it copies or updates.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 
 from copier_template_extensions import ContextHook
 
-from lab_template.render import validation
+from lab_template.render import copier_checks, validation
 from lab_template.render.validation import exit_on_bad_answers
 
 COOKIECUTTER_JSON = validation.COOKIECUTTER_JSON
@@ -24,19 +25,6 @@ PRIVATE = {
     for key, value in COOKIECUTTER_JSON.items()
     if key.startswith("__") and key != "__prompts__" and not key.endswith("_checked")
 }
-
-
-def copier_operation() -> str:
-    """'copy' or 'update': what copier is doing now ('copy' outside copier).
-
-    copier tells its tasks and `_exclude` (`_copier_operation`) but not its context hooks; it
-    keeps the operation in a context variable of a private module, read here.
-    """
-    try:
-        from copier._main import _operation
-    except ImportError:
-        return "copy"
-    return str(_operation.get("copy"))
 
 
 class _Namespace(Mapping):
@@ -64,13 +52,26 @@ class CookiecutterNamespace(ContextHook):
     def hook(self, context):
         answers = {key: context[key] for key in QUESTIONS if key in context}
         phase = str(context.get("_copier_phase"))
-        if phase == "prompt" and "_copier_conf" in context:
+        # copier documents `_copier_operation` for the renders of `_exclude`, tasks and
+        # migrations only: it is missing from the others.
+        operation = context.get("_copier_operation")
+        conf = context.get("_copier_conf")
+        if phase == "prompt" and conf is not None:
             # The answers given with --data or a data file, all before copier parses any: its
-            # own refusals (a choice not in the list) are tracebacks; a misspelled question
-            # name it would ignore. An update's data holds the recorded answers too, where an
-            # answer to a question this version removed is to be forgotten, not refused.
-            updating = copier_operation() == "update"
-            exit_on_bad_answers(context["_copier_conf"]["data"], only_questions=not updating)
+            # own refusals (a choice not in the list) are tracebacks. (An update's renders of the
+            # old and new versions get the recorded answers as data too.)
+            exit_on_bad_answers(conf["data"])
+        if phase == "render" and operation == "copy":
+            copier_checks.at_copy(
+                str(conf["src_path"]),
+                str(context["_copier_answers"].get("_src_path", "")),
+                conf["vcs_ref_hash"] is not None,
+                tuple(sorted((str(k), str(v)) for k, v in conf["data"].items())),
+            )
+        if phase == "migrate" and operation == "update" and context.get("_stage") == "before":
+            copier_checks.before_update(
+                str(conf["dst_path"]), tuple(sorted((str(k), str(v)) for k, v in conf["data"].items()))
+            )
         if phase == "render":
             # copier validates typed and --data answers, not the defaults that --defaults takes
             # (a package_name derived from a project name without Latin letters is empty).

@@ -11,10 +11,25 @@ from lab_template.render import file_kinds
 
 # Keys that only copier has, merged into a question's entry (cookiecutter asks every question).
 # `when`: copier asks the question, and records its answer, only if this is true; templates still
-# get the default, and cookiecutter's answers file leaves the answer out too (answers.py).
+# get the default, and cookiecutter's answers file leaves the answer out too (answers.py). An
+# answer once recorded stays recorded (see copier_when), so an answer switched off and on again
+# keeps its value.
 COPIER_ONLY: dict[str, dict] = {
     "slurm_account": {"when": "{{ hpc_cluster != 'none' }}"},
 }
+
+
+def copier_when(name: str) -> str | None:
+    """The question's `when` in copier.yml: its condition, or an answer recorded already.
+
+    copier forgets the recorded answer of a question whose `when` is false: with `hpc_cluster`
+    switched to none and back, the SLURM account would be the placeholder again.
+    """
+    condition = COPIER_ONLY.get(name, {}).get("when")
+    if condition is None:
+        return None
+    return "{{ (" + condition.strip()[2:-2].strip() + f") or {name} is defined" + " }}"
+
 
 # Decisions that copier records in the answers file beside the answers: which of the template's
 # files the repo takes. A new repo takes them all (the values below, which cookiecutter's answers

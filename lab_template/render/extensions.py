@@ -23,6 +23,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import yaml
 from jinja2 import pass_context
 from jinja2.ext import Extension
 
@@ -55,6 +56,7 @@ from lab_template.render import (
     answers,
     clusters,
     compile_cache,
+    copier_checks,
     license_texts,
     repo_answers,
     tree,
@@ -189,17 +191,29 @@ def answer_error(context, field: str, value) -> str:
     """copier's validator: the message for a bad answer, or "" for a good one.
 
     An answer that copier does not ask for, given with --data or a data file, or taken with
-    --defaults (a default, a recorded answer), is refused with one line and exit status 1:
-    copier itself would print a traceback that ends in the message.
+    --defaults (a default), is refused with one line and exit status 1: copier itself would
+    print a traceback that ends in the message. A recorded answer that this version no longer
+    accepts (a Python version it dropped) is not: copier then forgets it and takes the default,
+    and the update's report says so (lab_template/tasks/update_report.py).
     """
     message = validation.answer_error(field, value)
     copier_conf = context.get("_copier_conf")
     if message and copier_conf is not None:
         data = copier_conf["data"]
         not_asked = str(data[field]) == str(value) if field in data else copier_conf["defaults"]
-        if not_asked:
+        if not_asked and not _is_recorded(copier_conf, field, value):
             validation.exit_on_bad_answers({field: value})
     return message
+
+
+def _is_recorded(copier_conf, field: str, value) -> bool:
+    """Whether value is the answer that the destination's answers file records for field."""
+    path = Path(str(copier_conf["dst_path"])) / str(copier_conf["answers_file"])
+    try:
+        recorded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(recorded, dict) and field in recorded and str(recorded[field]) == str(value)
 
 
 def current_year() -> str:
@@ -300,6 +314,7 @@ class LabExtension(Extension):
             template_folders=tree.template_folders,
             switched_off_dirs=tree.switched_off_dirs,
             in_git_repo=repo_answers.in_git_repo,
+            update_outcome=copier_checks.update_outcome,
         )
 
     def preprocess(self, source, name, filename=None):

@@ -71,6 +71,7 @@ INFRASTRUCTURE = (
     "slurm/run_job.sh",
     "slurm_log/.gitignore",
     "tools/release_check.py",
+    "tools/template-update-requirements.txt",
     "tools/template_update.py",
     "tools/update_citation.py",
     "tools/update_recipe.py",

@@ -364,7 +364,15 @@ def check_example_code(value: object) -> str | None:
 
 
 def check_omit(value: object) -> str | None:
-    """A list of the template's paths, relative to the repo's root, '/'-separated."""
+    """A list of the template's paths, relative to the repo's root, '/'-separated; given with
+    --data, the list's YAML text (copier parses it after the template's checks of --data)."""
+    if isinstance(value, str):
+        import yaml  # both tools depend on PyYAML
+
+        try:
+            value = yaml.safe_load(value)
+        except yaml.YAMLError:
+            pass
     paths = value if isinstance(value, list) else None
     bad = [
         path
