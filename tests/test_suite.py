@@ -114,7 +114,7 @@ KINDS = [
       "lab_template/*template-update-requirements.in", "package/tools/template-update-requirements.txt"],
      ["test_copier.py::test_update_brings_template_changes_and_keeps_user_edits",
       "test_adoption.py::test_pyproject_keeps_every_entry_of_the_repo",
-      "test_workflows.py::test_template_update_workflow_runs_the_script_weekly_and_on_demand",
+      "test_workflows.py::test_template_update_workflow_keeps_the_write_token_from_the_templates_code",
       "test_workflows.py::test_template_update_requirements_are_pinned_with_hashes"]),
     ("the pins' maintenance",
      ["lab_template/*bump_pins.py", "tests/data/github-api/*"],
