@@ -22,8 +22,9 @@ from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS, decisio
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/maintainer/write_copier_yml.py: edit those, not this.
-# Run with copier >= 9.6, copier-template-extensions and tomlkit, and --trust (the Jinja extensions
-# below are Python code from this repository).
+# Run with copier >= 9.6, copier-template-extensions and --trust (the Jinja extensions below are
+# Python code from this repository); adopting an existing repo also needs tomlkit, build and
+# pre-commit where copier runs.
 """
 
 SETTINGS = {
@@ -38,6 +39,8 @@ SETTINGS = {
         "copier_template_extensions.TemplateExtensionLoader",
         "lab_template/render/extensions.py:LabExtension",
         "lab_template/render/copier_namespace.py:CookiecutterNamespace",
+        # Refuses to adopt a folder that adoption could damage, before anything is written.
+        "lab_template/adoption/guard.py:RefuseUnsafeAdoption",
     ],
     # Leave out the folders whose files are all switched off, which cookiecutter's post-gen hook
     # removes (lab_template/render/tree.py), and what the recorded decisions leave out; one
@@ -51,16 +54,11 @@ SETTINGS = {
         *decision_exclusions(),
     ],
     "_tasks": [
-        # Adoption of an existing repo (lab_template/tasks/adopt.py): merge, then say what happened.
-        # Outside git there is nothing to adopt, and no need to start a process to find that out.
+        # Adoption of an existing repo (lab_template/tasks/adopt.py): merge, check, then say what
+        # happened. Outside git there is nothing to adopt, and no need to start a process to find
+        # that out.
         {
-            "command": [
-                "{{ _copier_python }}",
-                "{{ _copier_conf.src_path }}/lab_template/tasks/adopt.py",
-                "{{ package_name }}",
-                "{{ docs }}",
-                "{{ hpc_cluster }}",
-            ],
+            "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/adopt.py"],
             "when": "{{ _copier_operation == 'copy' and in_git_repo(_copier_conf.dst_path) }}",
         },
     ],
@@ -79,7 +77,7 @@ UPDATE_REPORT = {
 
 
 def from_the_repo(name: str, default: str) -> str:
-    """A copier default: what an existing repo says (lab_template/render/repo_answers.py), else the usual."""
+    """A copier default: what an existing repo says (lab_template/adoption/answers.py), else the usual."""
     usual = default[2:-2].strip() if default.startswith("{{") else json.dumps(default)
     return f"{{{{ repo_says(_copier_conf.dst_path).get({name!r}) or ({usual}) }}}}"
 
@@ -96,6 +94,10 @@ def copier_questions(cookiecutter: dict) -> dict:
         if isinstance(value, list):
             question["choices"] = value
             question["default"] = value[0]
+            if name == "license":
+                # A repo that adopts the template keeps its own licence, also one the template
+                # has no text for (lab_template/adoption/answers.py).
+                question["choices"] = "{{ license_choices(_copier_conf.dst_path) | tojson }}"
         else:
             # Defaults may refer to earlier answers; copier names them without the prefix.
             question["default"] = value.replace("cookiecutter.", "")
