@@ -34,8 +34,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from hook_repos import local_hook_repos
-from support import copy_tree, git_commit_all, once_per_run, run, run_dir
+from support import copy_tree, git_commit_all, once_per_run, run
 from test_copier import make_template_repo
 from workflow_runner import run_workflow
 
@@ -66,12 +65,8 @@ EVERY_SHAPE = pytest.mark.parametrize("shape", list(SHAPES))
 
 
 @pytest.fixture(scope="session")
-def hooks_env(default_repo, tmp_path_factory):
-    """The template's hooks from their PyPI packages, their environments shared by the run."""
-    return {
-        "PRE_COMMIT_HOME": str(run_dir() / "pre-commit-home"),
-        **local_hook_repos(default_repo / ".pre-commit-config.yaml", tmp_path_factory.mktemp("hook-repos")),
-    }
+def hooks_env(template_hooks_env):
+    return template_hooks_env
 
 
 def _template(folder: Path) -> None:

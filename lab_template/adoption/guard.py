@@ -17,7 +17,7 @@ Every refusal is one line, ``error: <what is wrong>: <what to do>``, and exit st
 from __future__ import annotations
 
 import configparser
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 from typing import ClassVar
@@ -65,7 +65,13 @@ def _parse_error(folder: Path) -> str | None:
 
 
 def _missing_tools() -> list[str]:
-    return [package for module, package in ADOPTION_TOOLS.items() if importlib.util.find_spec(module) is None]
+    missing = []
+    for module, package in ADOPTION_TOOLS.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    return missing
 
 
 def check(dst_path: str | Path) -> None:
@@ -90,7 +96,12 @@ def check(dst_path: str | Path) -> None:
             f"{folder} has uncommitted changes ({changed[0]}{more}), which adoption would overwrite: "
             "commit them, or put them aside with `git stash --include-untracked`, then adopt"
         )
-    if any((folder / name).is_file() for name in PROJECT_FILES) and (missing := _missing_tools()):
+    adopting = not (folder / git_repo.ANSWERS_FILE).is_file()  # not an update of a repo that has it
+    if (
+        adopting
+        and any((folder / name).is_file() for name in PROJECT_FILES)
+        and (missing := _missing_tools())
+    ):
         raise Refusal(
             f"adopting a Python project needs {', '.join(missing)} where copier runs: "
             f"pip install {' '.join(missing)} (or pipx inject copier {' '.join(missing)})"

@@ -85,6 +85,19 @@ class Summary:
         kept = [f"{path}: {reasons.get(path, 'omit lists it')}" for path in self.answers.get("omit") or []]
         return added, kept, replaced, other
 
+    def own_version_attribute(self) -> str | None:
+        """Where the project's code set its version before (flit, `attr:` in setup.cfg, hatch's
+        version path): that module's __version__ no longer makes the version."""
+        project = self.project
+        if project.build_backend.startswith("flit") and self.wheels:
+            top = self.wheels.before.top_level[0] if self.wheels.before.top_level else ""
+            return f"{top}.__version__" if top else None
+        setup_cfg = project.setup_cfg
+        if setup_cfg and setup_cfg.get("metadata", "version", fallback="").strip().startswith("attr:"):
+            return setup_cfg.get("metadata", "version").split(":", 1)[1].strip()
+        path = project.tool.get("hatch", {}).get("version", {}).get("path")
+        return f"__version__ in {path}" if path else None
+
     def version_lines(self) -> list[str]:
         """What to do about the version, where it came from the repo's files before."""
         wheels = self.wheels
@@ -99,15 +112,22 @@ class Summary:
             return []
         version = wheels.before.version
         tag = f"v{version}"
+        attribute = self.own_version_attribute()
+        lines = []
+        if attribute:
+            lines.append(
+                f"{attribute} made the version before; it stays in your code but no longer follows the "
+                f"releases: have it read importlib.metadata.version({wheels.before.name!r}), or remove it."
+            )
         if git_repo.git(self.project.root, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}"):
-            return [
+            return lines + [
                 (
                     f"Version: it was {version}, written in the project's files; versions now come from git "
                     f"tags, and the tag {tag} exists, so builds after it are the next version's development "
                     "versions until you tag the next release."
                 )
             ]
-        return [
+        return lines + [
             (
                 f"Version: it was {version}, written in the project's files; versions now come from git tags. "
                 f"After committing, `git tag {tag}` keeps it the version of the next build."
