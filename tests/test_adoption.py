@@ -38,6 +38,7 @@ from support import (
     pip_install,
     run,
 )
+from test_adoption_shapes import adopted as adopted_shape
 from test_copier import NEW_FILE, copier_update, make_template_repo, release_v2
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pydemo"
@@ -104,23 +105,35 @@ def adopt(template: Path, repo: Path, hooks_env: dict, *options: str) -> subproc
 
 
 @pytest.fixture(scope="module")
-def adopted(template, tmp_path_factory, template_hooks_env):
-    """The fixture repo right after the one-command adoption (not committed): repo, summary, base."""
-    repo = make_fixture_repo(tmp_path_factory.mktemp("adopted") / "pydemo")
-    base = head_of(repo)
-    summary = adopt(template, repo, template_hooks_env).stdout
-    return repo, summary, base
+def adopted(template_hooks_env):
+    """The fixture repo adopted with the one command, then committed (once per run, shared with
+    test_adoption_shapes.py): repo, summary, the commit it was adopted over."""
+    folder = adopted_shape("pydemo", template_hooks_env)
+    repo = folder / "repo"
+    base = run("git", "rev-parse", "--short", "HEAD~1", cwd=repo).stdout.strip()
+    return repo, (folder / "summary.txt").read_text(), base
 
 
-def changed_files(repo: Path) -> list[str]:
-    """Tracked files that differ from HEAD, and new files."""
-    changed = run("git", "diff", "--name-only", "HEAD", cwd=repo).stdout.split()
-    return changed + run("git", "ls-files", "--others", "--exclude-standard", cwd=repo).stdout.split()
+def adopted_copy(hooks_env: dict, folder: Path) -> tuple[Path, Path]:
+    """A copy of the adopted fixture repo and a template of its own (to release on), at the
+    version the repo took: what a repo adopted earlier looks like."""
+    template = make_template_repo(folder / "template")
+    repo = copy_tree(adopted_shape("pydemo", hooks_env) / "repo", folder / "pydemo")
+    answers = repo / ANSWERS_FILE
+    text = re.sub(r"^_src_path: .*$", f"_src_path: {template}", answers.read_text(), flags=re.MULTILINE)
+    answers.write_text(text)
+    git_commit_all(repo, "The template, from a folder of its own")
+    return template, repo
+
+
+def changed_files(repo: Path, base: str) -> list[str]:
+    """The files adoption changed or added."""
+    return run("git", "diff", "--name-only", base, "HEAD", cwd=repo).stdout.split()
 
 
 def test_adoption_changes_nothing_of_the_repos_own(adopted):
-    repo, _, _ = adopted
-    touched = [name for name in changed_files(repo) if name.startswith(THE_REPOS_OWN)]
+    repo, _, base = adopted
+    touched = [name for name in changed_files(repo, base) if name.startswith(THE_REPOS_OWN)]
     assert touched == []
 
 
@@ -170,7 +183,9 @@ def test_summary_names_every_replaced_infrastructure_file(adopted):
     repo, summary, base = adopted
     replaced = [
         name
-        for name in run("git", "diff", "--name-only", "HEAD", cwd=repo).stdout.split()
+        for name in run(
+            "git", "diff", "--name-only", "--diff-filter=M", base, "HEAD", cwd=repo
+        ).stdout.split()
         if file_kinds.kind_of(name, PACKAGE) == "infrastructure"
     ]
     assert sorted(replaced) == [".github/workflows/release.yml", ".pre-commit-config.yaml", "setup.py"]
@@ -211,7 +226,6 @@ def test_adopted_repo_builds_and_its_wheel_installs(adopted, tmp_path):
     """Committed and tagged as the release after v1.0.4, the repo builds that version."""
     repo, _, _ = adopted
     built = copy_tree(repo, tmp_path / "repo")
-    git_commit_all(built, "Adopt the lab template")
     run("git", "tag", "v1.0.5", cwd=built)
     run(sys.executable, "-m", "build", "--outdir", "dist", ".", cwd=built)
 
@@ -233,10 +247,7 @@ def test_adopted_repo_builds_and_its_wheel_installs(adopted, tmp_path):
 
 
 def test_update_after_adoption_brings_the_next_template_version(template_hooks_env, tmp_path):
-    template = make_template_repo(tmp_path / "template")
-    repo = make_fixture_repo(tmp_path / "pydemo")
-    adopt(template, repo, template_hooks_env)
-    git_commit_all(repo, "Adopt the lab template")
+    template, repo = adopted_copy(template_hooks_env, tmp_path)
     adopted_pyproject = (repo / "pyproject.toml").read_text()
     release_v2(template)
 
@@ -280,10 +291,7 @@ def test_an_update_of_the_starter_code_leaves_the_projects_own_alone(template_ho
     that changes the starter __init__.py, example module and notebook reaches none of them, and
     reports no conflict (copier renders the old and new versions in folders of their own, where
     only the answers file says that the repo takes no example code)."""
-    template = make_template_repo(tmp_path / "template")
-    repo = make_fixture_repo(tmp_path / "pydemo")
-    adopt(template, repo, template_hooks_env)
-    git_commit_all(repo, "Adopt the lab template")
+    template, repo = adopted_copy(template_hooks_env, tmp_path)
     before = {path: (repo / path).read_bytes() for path in ("pydemo/__init__.py", "pydemo/stats/__init__.py")}
     release_starter_changes(template)
 

@@ -247,11 +247,7 @@ def _infer(repo: Path) -> dict[str, Found]:
     found: dict[str, Found] = {}
     adopting = not git_repo.first_answers_commit(repo)
     wheel = None
-    if (
-        adopting
-        and project.has_own_code
-        and any(name in project.files for name in found_project.PROJECT_FILES)
-    ):
+    if adopting and project.has_own_code and project.builds:
         try:
             wheel = built.built_at_head(repo, project.build_backend).wheel
         except built.BuildError as error:

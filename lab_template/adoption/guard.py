@@ -3,8 +3,9 @@
 copier writes the files while it renders them, so the checks run before: while copier asks its
 questions (its "prompt" phase, in which every question's default and validator is rendered),
 from a context hook that copier runs on every render. They apply only when copying into a
-folder that already has files; a new folder, or the empty ones in which `copier update` renders
-the old and new template versions, have nothing to lose.
+folder that already has files: a new folder, or the empty ones in which `copier update` renders
+the old and new template versions, have nothing to lose. (`copier update` refuses a repo with
+uncommitted changes itself; `copier recopy`, which overwrites as adoption does, is checked here.)
 
 Adoption needs a git repo with at least one commit and nothing uncommitted (untracked files
 included): the template overwrites and merges files, and HEAD is where the summary sends the
@@ -79,6 +80,9 @@ def check(dst_path: str | Path) -> None:
     folder = Path(dst_path)
     if not _has_files(folder):
         return
+    # A repo that took the template already: `copier update` checked it is clean, and its
+    # migrations may have rewritten the answers file since; a recopy is checked like adoption.
+    took_it = (folder / git_repo.ANSWERS_FILE).is_file()
     commit = "git add --all && git commit -m 'Before the lab template'"
     if not git_repo.in_git_work_tree(folder):
         raise Refusal(
@@ -90,18 +94,17 @@ def check(dst_path: str | Path) -> None:
             f"{folder} is a git repository without a commit, and adoption overwrites files: "
             f"commit everything first ({commit})"
         )
-    if changed := git_repo.uncommitted(folder):
+    changed = [
+        path for path in git_repo.uncommitted(folder) if not (took_it and path == git_repo.ANSWERS_FILE)
+    ]
+    if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         raise Refusal(
             f"{folder} has uncommitted changes ({changed[0]}{more}), which adoption would overwrite: "
             "commit them, or put them aside with `git stash --include-untracked`, then adopt"
         )
-    adopting = not (folder / git_repo.ANSWERS_FILE).is_file()  # not an update of a repo that has it
-    if (
-        adopting
-        and any((folder / name).is_file() for name in PROJECT_FILES)
-        and (missing := _missing_tools())
-    ):
+    has_project = any((folder / name).is_file() for name in PROJECT_FILES)
+    if not took_it and has_project and (missing := _missing_tools()):
         raise Refusal(
             f"adopting a Python project needs {', '.join(missing)} where copier runs: "
             f"pip install {' '.join(missing)} (or pipx inject copier {' '.join(missing)})"

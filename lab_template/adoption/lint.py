@@ -134,18 +134,20 @@ def run_hooks(repo: Path) -> tuple[Lint, dict[str, tuple[list[str], str]]]:
         return lint, _failures(work, git_repo.committed_files(work))
 
 
-# The hooks that check the files adoption edits to leave things off.
-CONFIG_HOOKS = ["check-yaml", "check-toml", "validate-pyproject"]
+# The hooks that check the files in which adoption leaves things off.
+CONFIG_HOOKS = {CONFIG: ["check-yaml"], "ruff": ["check-toml", "validate-pyproject"]}
+# Hooks that follow imports: left off for a file, they still report it through the files that
+# import it, so they are left off for all of the project's code at once.
+WHOLE_CODE_HOOKS = {"mypy"}
 
 
-def verify(repo: Path, hooks: list[str]) -> dict[str, tuple[list[str], str]]:
+def verify(repo: Path, hooks: list[str], edited: set[str]) -> dict[str, tuple[list[str], str]]:
     """The hooks that still fail on the adopted repo, among those that failed and those that
     check the configuration adoption changed (every other hook passed already)."""
+    checks = [h for files in edited for h in CONFIG_HOOKS[files] if h not in hooks]
     with tempfile.TemporaryDirectory(prefix="lab-template-lint-") as scratch:
         work = git_repo.clone_with_working_tree(repo, Path(scratch) / "repo", "Adopt the lab template")
-        return _failures(
-            work, git_repo.committed_files(work), [*hooks, *(h for h in CONFIG_HOOKS if h not in hooks)]
-        )
+        return _failures(work, git_repo.committed_files(work), [*hooks, *checks])
 
 
 # --- Leaving rules and files off ---------------------------------------------------------------------
@@ -235,10 +237,10 @@ def leave_off_in_ruff(repo: Path, rules: list[str], unformatted: list[str]) -> N
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
 
 
-def apply(repo: Path, failures: dict[str, tuple[list[str], str]], lint: Lint) -> None:
-    """Leave off, in the repo's files, what each hook failed on."""
+def apply(repo: Path, failures: dict[str, tuple[list[str], str]], lint: Lint) -> set[str]:
+    """Leave off, in the repo's files, what each hook failed on; the configurations edited."""
     config = repo / CONFIG
-    text = config.read_text(encoding="utf-8")
+    text = original = config.read_text(encoding="utf-8")
     for hook, (files, output) in failures.items():
         if hook == "ruff-check":
             lint.ignored_rules += [
@@ -252,9 +254,14 @@ def apply(repo: Path, failures: dict[str, tuple[list[str], str]], lint: Lint) ->
             listed += [f for f in files if f not in listed]
             folders = [f for f in listed if f.endswith("/")]
             listed[:] = [f for f in listed if not any(f != d and f.startswith(d) for d in folders)]
-    config.write_text(text, encoding="utf-8")
-    if lint.ignored_rules or lint.unformatted:
+    edited = set()
+    if text != original:
+        config.write_text(text, encoding="utf-8")
+        edited.add(CONFIG)
+    if "ruff-check" in failures or "ruff-format" in failures:
         leave_off_in_ruff(repo, lint.ignored_rules, lint.unformatted)
+        edited.add("ruff")
+    return edited
 
 
 def _all_own_files(config_text: str, hook: str, own: list[str]) -> list[str]:
@@ -285,20 +292,19 @@ def check(repo: Path, own: list[str]) -> Lint:
         lint, failures = run_hooks(repo)
         if not lint.ran:
             return lint
+        config = (repo / CONFIG).read_text(encoding="utf-8")
+        whole = {hook: (_all_own_files(config, hook, own), output) for hook, (_, output) in failures.items()}
         if failures:
-            apply(repo, failures, lint)
-            failures = verify(repo, list(failures))
-        if failures:
-            config = (repo / CONFIG).read_text(encoding="utf-8")
-            wider = {
-                hook: (
-                    _all_own_files(config, hook, own) if hook not in ("ruff-check", "ruff-format") else files,
-                    output,
-                )
-                for hook, (files, output) in failures.items()
+            exact = {
+                hook: whole[hook] if hook in WHOLE_CODE_HOOKS else found for hook, found in failures.items()
             }
-            apply(repo, wider, lint)
-            failures = verify(repo, list(failures))
+            failures = verify(repo, list(failures), apply(repo, exact, lint))
+        if failures:
+            wider = {
+                hook: whole[hook] if hook not in ("ruff-check", "ruff-format") else found
+                for hook, found in failures.items()
+            }
+            failures = verify(repo, list(failures), apply(repo, wider, lint))
         lint.still_failing = {hook: _tail(output) for hook, (_, output) in failures.items()}
     except (OSError, RuntimeError, subprocess.SubprocessError) as error:
         lint.error = f"could not run the hooks: {error}"

@@ -100,6 +100,11 @@ class Project:
     def tool(self) -> dict:
         return self.pyproject.get("tool", {})
 
+    @property
+    def builds(self) -> bool:
+        """Whether the repo is a Python project a build backend can build (not loose modules)."""
+        return any(name in self._file_set for name in PROJECT_FILES)
+
     def has(self, path: str) -> bool:
         return path in self._file_set or any(name.startswith(path.rstrip("/") + "/") for name in self.files)
 

@@ -87,7 +87,8 @@ def committed_text(repo: Path, path: str, commit: str = "HEAD") -> str | None:
 
 def first_answers_commit(repo: Path) -> str | None:
     """The commit that added the answers file (the one that took the template), if any."""
-    added = git(repo, "rev-list", "--diff-filter=A", "HEAD", "--", ANSWERS_FILE)
+    # `git log`, not `git rev-list`, which takes no --diff-filter (and so never found one).
+    added = git(repo, "log", "--format=%H", "--diff-filter=A", "HEAD", "--", ANSWERS_FILE)
     return added.split()[-1] if added and added.split() else None
 
 

@@ -38,6 +38,8 @@ def merge_shared_files(repo: Path, project, answers: dict, before) -> list[str]:
     package = str(answers.get("package_name", ""))
     for path in file_kinds.paths("merged", package):
         committed, current = project.text(path), repo / path
+        if path == "pyproject.toml" and committed is None and before is None and project.has_own_code:
+            committed = ""  # loose modules: the template's packaging, for the package as it is
         if committed is None or not current.is_file() or committed == current.read_text(encoding="utf-8"):
             continue
         template_text = current.read_text(encoding="utf-8")
@@ -118,7 +120,8 @@ def adopt(repo: Path) -> list[str]:
         return []
     answers = yaml.safe_load((repo / git_repo.ANSWERS_FILE).read_text(encoding="utf-8")) or {}
     adopting = not answers.get("example_code", True) and not git_repo.first_answers_commit(repo)
-    before = built.built_at_head(repo, project.build_backend) if adopting and project.has_own_code else None
+    builds = adopting and project.has_own_code and project.builds
+    before = built.built_at_head(repo, project.build_backend) if builds else None
     summary = report.Summary(project=project, answers=answers, inferred=inferred.infer(repo))
     summary.merged = merge_shared_files(repo, project, answers, before)
     if before is not None:
