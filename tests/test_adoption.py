@@ -336,6 +336,7 @@ def test_a_repo_cookiecutter_made_earlier_keeps_its_edited_starter_files(
     git_commit_all(old_template, "The template before adoption kept starter files")
     run("git", "tag", "v0", cwd=old_template)
     project = bake_cookiecutter(tmp_path / "bake", template=old_template)
+    git_commit_all(project, "Start from the lab template")  # as its README says, then the work
     for name, text in EDITED.items():
         (project / name).write_text(text)
     git_commit_all(project, "Our own code")
@@ -345,8 +346,8 @@ def test_a_repo_cookiecutter_made_earlier_keeps_its_edited_starter_files(
     for name, text in EDITED.items():
         assert (project / name).read_text() == text, name
     for name in ("README.md", "CHANGELOG.md"):
-        assert f"  {name}: the repo has its own\n" in summary
-    assert "  example_code: false (the repo had Python code of its own)\n" in summary
+        assert f"  {name}: you changed it since the template made the repo\n" in summary
+    assert "  example_code: false (you changed the template's example code since it made the repo" in summary
     assert run("git", "diff", "--name-only", "HEAD", "--", "my_project", cwd=project).stdout == ""
 
 

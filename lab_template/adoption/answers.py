@@ -207,10 +207,15 @@ def _package(wheel: built.Wheel) -> Found | None:
 
 def own_starter_files(project: found_project.Project, package: str) -> dict[str, str]:
     """The template's starter files (not its example code) that the repo has, under the template's
-    name or its own, each with why it stays the repo's."""
+    name or its own, each with why it stays the repo's. In a repo the template made, those the
+    user has changed since (the others stay the template's, for updates to reach)."""
+    starter = set(file_kinds.paths("starter", package)) - set(file_kinds.example_code(package))
+    changed = found_project.changed_since_the_template(project.root)
+    if changed is not None:
+        why = "you changed it since the template made the repo"
+        return {path: why for path in sorted(starter & changed) if path in project.files}
     if git_repo.first_answers_commit(project.root):
         return {}
-    starter = set(file_kinds.paths("starter", package)) - set(file_kinds.example_code(package))
     own = {path: "the repo has its own" for path in sorted(starter) if path in project.files}
     for template_file in found_project.SAME_JOB_NAMES:
         others = [name for name in project.same_job_files(template_file) if name != template_file]
@@ -238,6 +243,28 @@ def same_job_files(project: found_project.Project, wheel: built.Wheel | None) ->
     if wheel and not wheel.purelib:
         omitted["setup.py"] = "the repo's setup.py builds compiled code, which the template's stub does not"
     return omitted
+
+
+def _recorded_package(project: found_project.Project) -> str:
+    try:
+        recorded = yaml.safe_load(project.text(git_repo.ANSWERS_FILE) or "") or {}
+    except yaml.YAMLError:
+        return ""
+    return str(recorded.get("package_name", "")) if isinstance(recorded, dict) else ""
+
+
+def _example_code(project: found_project.Project, package: str) -> Found:
+    """Whether the repo takes the template's example code: not where it has code of its own, or
+    where the user made the template's example code their own since the template wrote it."""
+    if project.has_own_code:
+        return Found(False, "the repo had Python code of its own")
+    changed = found_project.changed_since_the_template(project.root) or set()
+    grown = sorted(set(file_kinds.example_code(package)) & changed)
+    if package and grown:
+        return Found(
+            False, f"you changed the template's example code since it made the repo ({', '.join(grown)})"
+        )
+    return Found(True, "the repo had no Python code of its own")
 
 
 def _infer(repo: Path) -> dict[str, Found]:
@@ -295,11 +322,8 @@ def _infer(repo: Path) -> dict[str, Found]:
         )
     elif project.docs_folders:
         found["docs"] = Found("none", f"the repo has its own docs in {', '.join(project.docs_folders)}")
-    found["example_code"] = Found(
-        not project.has_own_code,
-        "the repo had Python code of its own" if project.has_own_code else "the repo had no Python code",
-    )
-    package = str(found["package_name"].value) if "package_name" in found else ""
+    package = str(found["package_name"].value) if "package_name" in found else _recorded_package(project)
+    found["example_code"] = _example_code(project, package)
     omitted = {**own_starter_files(project, package), **(same_job_files(project, wheel) if adopting else {})}
     folders = [path for path in omitted if path.endswith("/")]
     omitted = {p: why for p, why in omitted.items() if not any(p != f and p.startswith(f) for f in folders)}

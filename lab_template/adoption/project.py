@@ -280,6 +280,16 @@ def had_own_project(repo: Path) -> bool:
     return any(name in PROJECT_FILES or name.endswith(".py") for name in files)
 
 
+def changed_since_the_template(repo: Path) -> set[str] | None:
+    """For a repo the template made (the answers file came with its first commit), the files
+    changed since; None for any other repo."""
+    taken = git_repo.first_answers_commit(repo)
+    if not taken or git_repo.git(repo, "rev-parse", "--verify", "--quiet", f"{taken}^") is not None:
+        return None
+    changed = git_repo.git(repo, "diff", "--name-only", "--relative", taken, "HEAD") or ""
+    return set(changed.splitlines())
+
+
 @functools.cache
 def _find(root: str, head: str) -> Project:
     path = Path(root)

@@ -408,10 +408,11 @@ def test_requirements(project: Project, before: Before | None) -> tuple[list[str
             sources.append((f"pdm's {group} dependencies", [str(r) for r in pdm[group]]))
     for path in project.top_level(REQUIREMENT_FILES):
         sources.append((path, _requirements_file(project.text(path) or "")))
-    # A test source first; a dev one (which may hold docs and lint tools too) only without one.
-    ranked = sorted(sources, key=lambda s: "dev" in s[0] or "default" in s[0])
-    for where, requirements in ranked:
-        if requirements:
+    # A test source first; a dev one (which may hold docs and lint tools too) only without one,
+    # and only if it has the test runner.
+    for where, requirements in sorted(sources, key=lambda s: "dev" in s[0] or "default" in s[0]):
+        general = "dev" in where or "default" in where
+        if requirements and (not general or "pytest" in {requirement_name(r) for r in requirements}):
             return requirements, where
     return [], None
 
