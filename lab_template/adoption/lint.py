@@ -29,7 +29,10 @@ from lab_template.adoption import repo as git_repo
 CONFIG = ".pre-commit-config.yaml"
 # mypy's cache, shared by the clones the hooks run in (each would otherwise check from scratch).
 MYPY_CACHE = Path(tempfile.gettempdir()) / "lab-template-adoption" / "mypy-cache"
-RULE_CODE = re.compile(r"(?<![\w/.-])([A-Z]{1,4}[0-9]{2,4})\b")
+# A ruff finding's rule code, where ruff's output names it: at the start of a finding (its full
+# format), after `file:line:col:` (its concise format), or in --show-fixes' "2 × I001" lines.
+# (Codes elsewhere, as in "Unused `noqa` directive (non-enabled: SIM101)", are not findings.)
+RULE_CODE = re.compile(r"(?:^(?:\S+:\d+:\d+: )?|\d+ × )([A-Z]{1,4}[0-9]{2,4})\b", re.MULTILINE)
 _HOOK_LINE = re.compile(r"^(?P<indent>\s*)- id: (?P<id>\S+)\s*$")
 
 
