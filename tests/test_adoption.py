@@ -402,6 +402,12 @@ def _unparsable_pyproject(repo: Path) -> None:
     git_commit_all(repo, "A broken pyproject.toml")
 
 
+def _unparsable_setup_cfg(repo: Path) -> None:
+    copy_tree(FIXTURE, repo)
+    (repo / "setup.cfg").write_text("[metadata\nname = pydemo\n")
+    git_commit_all(repo, "A broken setup.cfg")
+
+
 REFUSALS = {
     "an uncommitted change": (
         _uncommitted_change,
@@ -414,6 +420,7 @@ REFUSALS = {
     "no commit": (_no_commit, "is a git repository without a commit, and adoption overwrites files"),
     "outside git": (_outside_git, "is not in a git repository, and adoption overwrites files"),
     "an unparsable pyproject.toml": (_unparsable_pyproject, "error: pyproject.toml does not parse ("),
+    "an unparsable setup.cfg": (_unparsable_setup_cfg, "error: setup.cfg does not parse ("),
 }
 
 

@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from support import copy_tree, git_commit_all, once_per_run, run
+from support import ANSWERS_FILE, copy_tree, git_commit_all, once_per_run, run
 from test_copier import make_template_repo
 from workflow_runner import run_workflow
 
@@ -202,3 +203,21 @@ def test_the_release_check_passes_at_a_tag(shape, hooks_env):
     output = (released(shape, hooks_env) / "release.txt").read_text()
     assert re.search(r"\b\d+ passed\b", output)
     assert f"{SHAPES[shape].next}: the installed wheel passes its tests" in output
+
+
+def test_a_file_left_out_for_the_repos_own_is_taken_later(hooks_env, tmp_path):
+    """As the summary says: once the maintainer retires hatchdemo's own publishing workflow, an
+    update without release.yml and RELEASING.md in `omit` brings the template's."""
+    repo = tmp_path / "hatchdemo"
+    run("git", "clone", "--quiet", adopted("hatchdemo", hooks_env) / "repo", repo)
+    omit = yaml.safe_load((repo / ANSWERS_FILE).read_text())["omit"]
+    assert {".github/workflows/release.yml", "RELEASING.md"} <= set(omit)
+    assert not (repo / ".github/workflows/release.yml").exists()
+    run("git", "rm", "--quiet", ".github/workflows/publish.yml", cwd=repo)
+    git_commit_all(repo, "Publish with the template's workflow from now on")
+    kept = [path for path in omit if path not in {".github/workflows/release.yml", "RELEASING.md"}]
+
+    run("copier", "update", "--trust", "--defaults", "--quiet", f"--data=omit=[{', '.join(kept)}]", cwd=repo)
+
+    assert (repo / ".github/workflows/release.yml").is_file() and (repo / "RELEASING.md").is_file()
+    assert yaml.safe_load((repo / ANSWERS_FILE).read_text())["omit"] == kept

@@ -372,7 +372,15 @@ def check_example_code(value: object) -> str | None:
 
 
 def check_omit(value: object) -> str | None:
-    """A list of the template's paths, relative to the repo's root, '/'-separated."""
+    """A list of the template's paths, relative to the repo's root, '/'-separated; given with
+    --data, the list is YAML text (`omit=[docs/, README.md]`), which copier parses after this check."""
+    if isinstance(value, str):
+        import yaml  # wherever copier runs (a dependency of both tools)
+
+        try:
+            value = yaml.safe_load(value)
+        except yaml.YAMLError:
+            pass
     paths = value if isinstance(value, list) else None
     bad = [
         path
