@@ -105,6 +105,14 @@ def differences(before: built.Wheel, after: built.Wheel, licence_before: str | N
         lines.append(f"files only in the wheel before: {', '.join(only_before)}")
     if only_after:
         lines.append(f"files only in the wheel after: {', '.join(only_after)}")
+    tags = ["-".join(w.filename.removesuffix(".whl").split("-")[-3:]) for w in (before, after)]
+    if tags[0] != tags[1]:
+        why = (
+            " (a universal wheel for Python 2 too before; the template builds for Python 3)"
+            if "py2" in tags[0]
+            else ""
+        )
+        lines.append(f"wheel tags: {tags[0]} before, {tags[1]} after{why}")
     if before.version != after.version:
         lines.append(f"Version: {before.version} before, {after.version} after ({WHY['Version']})")
     old, new = core.comparable(before, licence_before), core.comparable(after, _licence(after, None))

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -267,45 +267,58 @@ def apply(repo: Path, failures: dict[str, tuple[list[str], str]], lint: Lint) ->
     return edited
 
 
-def _all_own_files(config_text: str, hook: str, own: list[str]) -> list[str]:
-    """The repo's own files that a hook looks at (its `files` pattern), whole folders where it
-    looks at all of a folder's."""
+def _widened(config_text: str, hook: str, own: list[str], named: list[str]) -> list[str]:
+    """The repo's own files that a hook looks at (its `files` pattern) and that are like those
+    it failed on (named: in the same top folders, with the same suffixes), whole folders where
+    that is all of them: for a hook that follows imports, or stops at one bad file."""
     config = yaml.safe_load(config_text) or {}
-    pattern = next(
-        (
-            h.get("files", "")
-            for r in config.get("repos", [])
-            for h in r.get("hooks", [])
-            if h.get("id") == hook
-        ),
-        "",
-    )
-    chosen = [path for path in own if re.search(pattern, path)]
-    folders = {path.split("/")[0] for path in chosen if "/" in path}
-    whole = {f for f in folders if all(p in chosen for p in own if p.startswith(f + "/"))}
+    hooks = [h for r in config.get("repos", []) for h in r.get("hooks", []) if h.get("id") == hook]
+    pattern = hooks[0].get("files", "") if hooks else ""
+    suffixes = {PurePosixPath(p).suffix for p in named if not p.endswith("/")}
+    tops = {p.split("/")[0] for p in named if "/" in p}
+
+    def alike(path: str) -> bool:
+        if not named:
+            return True
+        return PurePosixPath(path).suffix in suffixes and (path.split("/")[0] in tops or path in named)
+
+    chosen = [path for path in own if re.search(pattern, path) and alike(path)]
+    candidates = {path.split("/")[0] for path in chosen if "/" in path}
+    whole = {
+        f
+        for f in candidates
+        if all(p in chosen for p in own if p.startswith(f + "/") and re.search(pattern, p) and alike(p))
+    }
     return sorted({f"{f}/" for f in whole} | {p for p in chosen if p.split("/")[0] not in whole})
+
+
+RUFF_HOOKS = ("ruff-check", "ruff-format")  # left off by rule or by file in ruff's own settings
 
 
 def check(repo: Path, own: list[str]) -> Lint:
     """Run the hooks, leave off what the repo's own files (own: those committed before adoption)
     break, and run them again. What the first round leaves off is exact (the files and rules the
-    hooks report); a hook that still fails is left off for all the repo's files it looks at."""
+    hooks report); a hook that still fails is left off for all the repo's files like those."""
     lint = Lint()
     try:
         lint, failures = run_hooks(repo)
         if not lint.ran:
             return lint
         config = (repo / CONFIG).read_text(encoding="utf-8")
-        whole = {hook: (_all_own_files(config, hook, own), output) for hook, (_, output) in failures.items()}
         if failures:
             exact = {
-                hook: whole[hook] if hook in WHOLE_CODE_HOOKS else found for hook, found in failures.items()
+                hook: (_widened(config, hook, own, files), output)
+                if hook in WHOLE_CODE_HOOKS
+                else (files, output)
+                for hook, (files, output) in failures.items()
             }
             failures = verify(repo, list(failures), apply(repo, exact, lint))
         if failures:
             wider = {
-                hook: whole[hook] if hook not in ("ruff-check", "ruff-format") else found
-                for hook, found in failures.items()
+                hook: (files, output)
+                if hook in RUFF_HOOKS
+                else (_widened(config, hook, own, [*lint.excluded.get(hook, []), *files]), output)
+                for hook, (files, output) in failures.items()
             }
             failures = verify(repo, list(failures), apply(repo, wider, lint))
         lint.still_failing = {hook: _tail(output) for hook, (_, output) in failures.items()}
