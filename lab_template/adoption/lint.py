@@ -280,7 +280,8 @@ def _widened(config_text: str, hook: str, own: list[str], named: list[str]) -> l
     def alike(path: str) -> bool:
         if not named:
             return True
-        return PurePosixPath(path).suffix in suffixes and (path.split("/")[0] in tops or path in named)
+        suffix_alike = not suffixes or PurePosixPath(path).suffix in suffixes
+        return suffix_alike and (path.split("/")[0] in tops or path in named)
 
     chosen = [path for path in own if re.search(pattern, path) and alike(path)]
     candidates = {path.split("/")[0] for path in chosen if "/" in path}

@@ -146,7 +146,7 @@ def comparable(wheel: Wheel, licence: str | None) -> dict[str, object]:
         "licence": licence,
         "Author": people(wheel, "Author"),
         "Maintainer": people(wheel, "Maintainer"),
-        "Keywords": keywords(wheel),
+        "Keywords": set(keywords(wheel)),
         "Classifier": {c for c in wheel.fields("Classifier") if not c.startswith("License ::")},
         "Project-URL": urls(wheel),
         "Description": wheel.description.replace("\r\n", "\n").strip(),

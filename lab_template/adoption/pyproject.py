@@ -93,9 +93,15 @@ def _readme_value(project: Project, before: Before):
     """readme: the repo's file whose text the wheel's long description is."""
     candidates = {n: project.text(n) or "" for n in project.same_job_files("README.md") if "/" not in n}
     path = core.readme(before.wheel, candidates)
-    if path is None:
-        return None
     content_type = (before.wheel.field("Description-Content-Type") or "").split(";")[0].strip()
+    if path is None:
+        if not before.wheel.description:
+            return None
+        # Assembled by a backend plugin (hatch-fancy-pypi-readme, ...): the text itself.
+        import tomlkit
+
+        text = tomlkit.string(before.wheel.description + "\n", multiline=True)
+        return _table({"text": text, "content-type": content_type or "text/plain"}, inline=True)
     implied = core.CONTENT_TYPES.get(PurePosixPath(path).suffix.lower())
     if content_type and content_type != implied:
         return _table({"file": path, "content-type": content_type}, inline=True)
@@ -129,9 +135,10 @@ def _from_metadata(field: str, project: Project, before: Before, notes: Notes):
         "entry-points": lambda: _entry_points_table(entry_points),
     }
     value = values[field]()
-    if field == "readme" and value is None and wheel.description:
+    if field == "readme" and isinstance(value, dict) and "text" in value:
         notes.add(
-            "[project] readme: no file of the repo is the long description the wheel had: see the wheels' differences"
+            "[project] readme: the long description as text (no file of the repo is it: the build "
+            "assembled it); update it there, or point readme at a file"
         )
     if field in ("dependencies", "urls", "authors", "maintainers", "keywords", "classifiers") and isinstance(
         value, list

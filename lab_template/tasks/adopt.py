@@ -130,7 +130,13 @@ def adopt(repo: Path) -> list[str]:
         code = merged_pyproject.code_paths(project, before)
         config = repo / lint.CONFIG
         config.write_text(files.fit_mypy_hook(config.read_text(encoding="utf-8"), code), encoding="utf-8")
-        summary.lint = lint.check(repo, project.files)
+        # The repo's own files: those it had, less those the template now writes for it.
+        own = [
+            f
+            for f in project.files
+            if file_kinds.kind_of(f, str(answers["package_name"])) != "infrastructure"
+        ]
+        summary.lint = lint.check(repo, own)
         if summary.lint.excluded.get("mypy") and not project.has_mypy_config:
             summary.merged.append(merged_pyproject.mypy_without(repo / "pyproject.toml", code))
         summary.before_seconds = before.seconds
