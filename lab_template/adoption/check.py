@@ -145,4 +145,34 @@ def differences(before: built.Wheel, after: built.Wheel, licence_before: str | N
     ]
     if removed:
         lines.append(f"Classifier: {', '.join(removed)} left out ({WHY['Classifier']})")
+    lines += field_differences(before, after)
+    return lines
+
+
+# Fields that say the same in another form after adoption, and why.
+SAME_IN_ANOTHER_FIELD = {
+    "Home-page": "now Project-URL Homepage (pyproject.toml's [project] has no home-page field)",
+    "Download-URL": "now Project-URL Download (pyproject.toml's [project] has no download-url field)",
+    "Author": "now in Author-email, as `name <email>` (how pyproject.toml's authors are written)",
+    "Maintainer": "now in Maintainer-email, as `name <email>` (how pyproject.toml's maintainers are written)",
+    "Dynamic": "setuptools lists the fields it computes",
+}
+# Fields compared above, or that differ by nature (the version, the metadata's own version).
+COMPARED = {
+    "Metadata-Version", "Version", "Name", "Summary", "Requires-Dist", "Provides-Extra", "Requires-Python",
+    "License", "License-Expression", "License-File", "Classifier", "Author-email", "Maintainer-email",
+    "Keywords", "Project-URL", "Description", "Description-Content-Type", "Platform",
+}  # fmt: skip
+
+
+def field_differences(before: built.Wheel, after: built.Wheel) -> list[str]:
+    """The metadata fields only one of the wheels has, beyond those compared by meaning."""
+    old = {key for key, _ in before.metadata} - COMPARED
+    new = {key for key, _ in after.metadata} - COMPARED
+    lines = []
+    for key in sorted(old - new):
+        lines.append(f"{key}: only before, {SAME_IN_ANOTHER_FIELD.get(key, 'not written by setuptools')}")
+    for key in sorted(new - old):
+        why = SAME_IN_ANOTHER_FIELD.get(key, "written by setuptools")
+        lines.append(f"{key}: only after ({', '.join(after.fields(key))}): {why}")
     return lines
