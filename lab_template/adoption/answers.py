@@ -292,7 +292,12 @@ def _infer(repo: Path) -> dict[str, Found]:
             found["package_name"] = package
         if summary := wheel.field("Summary"):
             found["description"] = Found(summary, f"Summary in {where}")
-        keywords = [k.strip() for field in wheel.fields("Keywords") for k in re.split(r"[,\s]+", field)]
+        # Separated by commas (or, in old metadata, by spaces).
+        keywords = [
+            k.strip()
+            for field in wheel.fields("Keywords")
+            for k in re.split("," if "," in field else r"\s+", field)
+        ]
         if keywords := [k for k in dict.fromkeys(keywords) if k]:
             found["keywords"] = Found(", ".join(keywords), f"Keywords in {where}")
         if (requires := wheel.field("Requires-Python")) and (floor := python_min_for(requires)):

@@ -38,24 +38,22 @@ def merge_shared_files(repo: Path, project, answers: dict, before) -> list[str]:
     package = str(answers.get("package_name", ""))
     for path in file_kinds.paths("merged", package):
         committed, current = project.text(path), repo / path
-        if path == "pyproject.toml" and committed is None and before is None and project.has_own_code:
-            committed = ""  # loose modules: the template's packaging, for the package as it is
-        if committed is None or not current.is_file() or committed == current.read_text(encoding="utf-8"):
+        if not current.is_file():
             continue
         template_text = current.read_text(encoding="utf-8")
         if path == "pyproject.toml" and before is not None:
+            # The project's metadata, from wherever it was (a setup.py project may have none).
+            keeps_setup_py = "setup.py" in (answers.get("omit") or [])
             text, lines = merged_pyproject.merge(
-                committed,
-                template_text,
-                project,
-                before,
-                str(answers["license"]),
-                keeps_setup_py="setup.py" in (answers.get("omit") or []),
+                committed, template_text, project, before, str(answers["license"]), keeps_setup_py
             )
             notes += [f"pyproject.toml {line}" for line in lines]
-        elif path == "pyproject.toml":
-            text, lines = merged_pyproject.merge_template_made(committed, template_text, repo, package)
+        elif path == "pyproject.toml" and committed != template_text and (committed or project.has_own_code):
+            # The template's packaging, for the package as it is (loose modules have no file).
+            text, lines = merged_pyproject.merge_template_made(committed or "", template_text, repo, package)
             notes += [f"pyproject.toml {line}" for line in lines]
+        elif committed is None or committed == template_text:
+            continue
         elif path == "MANIFEST.in":
             text, added = files.merge_manifest(committed, template_text, repo)
             notes.append(
@@ -67,18 +65,6 @@ def merge_shared_files(repo: Path, project, answers: dict, before) -> list[str]:
                 f"{path}: kept yours" + (f", added the template's {', '.join(added)}" if added else "")
             )
         current.write_text(text, encoding="utf-8")
-    if before is not None and project.text("pyproject.toml") is None and (repo / "pyproject.toml").is_file():
-        # No pyproject.toml before (setup.py, setup.cfg): the template's, with the project's metadata.
-        text, lines = merged_pyproject.merge(
-            None,
-            (repo / "pyproject.toml").read_text(encoding="utf-8"),
-            project,
-            before,
-            str(answers["license"]),
-            keeps_setup_py="setup.py" in (answers.get("omit") or []),
-        )
-        (repo / "pyproject.toml").write_text(text, encoding="utf-8")
-        notes += [f"pyproject.toml {line}" for line in lines]
     if before is not None and (setup_cfg := project.text("setup.cfg")) is not None:
         text, removed = files.setup_cfg_without_setuptools(setup_cfg)
         if removed:
