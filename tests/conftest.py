@@ -16,6 +16,7 @@ if sys.version_info < (3, 11):
 
     sys.modules["tomllib"] = tomli
 
+from hook_repos import local_hook_repos
 from slurm_cluster import SlurmCluster
 from support import (
     MADE_LOG,
@@ -51,9 +52,19 @@ def pytest_configure(config):
 
 
 # What a test that uses any of these fixtures waits for (a build, a venv, a SLURM cluster, a
-# workflow run, a template with releases to update across): such a test is marked `slow`
-# without saying so itself. A test that is slow by its own work says `@pytest.mark.slow`.
-SLOW_FIXTURES = {"released_repo", "unusual_release", "docs_python", "slurm", "origin", "made_at_v1"}
+# workflow run, a template with releases to update across, an adoption, which builds the
+# project's wheels and runs the hooks): such a test is marked `slow` without saying so itself.
+# A test that is slow by its own work says `@pytest.mark.slow`.
+SLOW_FIXTURES = {
+    "released_repo",
+    "unusual_release",
+    "docs_python",
+    "slurm",
+    "origin",
+    "made_at_v1",
+    "template_hooks_env",
+    "shape",
+}
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -147,3 +158,14 @@ def docs_python(released_repo):
         make_venv(folder / "venv", f"{wheel}[docs]")
 
     return once_per_run("docs-venv", install) / "venv" / "bin" / "python"
+
+
+@pytest.fixture(scope="session")
+def template_hooks_env(default_repo, tmp_path_factory):
+    """The environment in which the template's pre-commit hooks run offline, from their tools'
+    PyPI packages (tests/hook_repos.py), with the run's shared pre-commit cache: for adoption,
+    which runs them on the repo it adopts."""
+    return {
+        "PRE_COMMIT_HOME": str(run_dir() / "pre-commit-home"),
+        **local_hook_repos(default_repo / ".pre-commit-config.yaml", tmp_path_factory.mktemp("hook-repos")),
+    }

@@ -3,13 +3,17 @@
 The repo is tests/fixtures/pydemo, a small package shaped like the lab's real ones (PyVBMC):
 subpackages (one named stats/), its own __init__.py and __main__.py, tests in pydemo/testing/,
 notebooks in examples/, docs in docsrc/, CITATION.cff, setup.py, MANIFEST.in, and a
-pyproject.toml with dependencies, a dev extra and black/isort settings. Real copier, git, build.
+pyproject.toml with dependencies, a dev extra and black/isort settings. Real copier, git, build
+and pre-commit (its hooks from their PyPI packages, as in test_user_side.py).
+tests/test_adoption_shapes.py adopts a repo of every other common shape.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
 import sys
 import tarfile
 import tomllib
@@ -19,7 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab_template.render import file_kinds, repo_answers
+from lab_template.adoption import answers as repo_answers
+from lab_template.render import file_kinds
 from lab_template.render.license_texts import license_text
 from support import (
     ANSWERS_FILE,
@@ -33,6 +38,7 @@ from support import (
     pip_install,
     run,
 )
+from test_adoption_shapes import adopted as adopted_shape
 from test_copier import NEW_FILE, copier_update, make_template_repo, release_v2
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pydemo"
@@ -71,19 +77,25 @@ def test_each_licence_the_template_writes_is_recognised_by_its_text(license_id):
     assert repo_answers.license_from_text(text) == license_id
 
 
-def test_a_repos_docs_host_and_recipe_format_are_its_defaults(tmp_path):
-    """A repo that publishes on Read the Docs keeps that host; a conda-build recipe keeps its
-    format (its feedstock has it); without either, the usual defaults."""
+def test_a_repos_own_docs_host_and_recipe_format_are_kept(tmp_path):
+    """A repo that publishes its docs on Read the Docs keeps its own config (the template's is
+    left out), and a conda-build recipe keeps its format (its feedstock has it); without either,
+    the usual defaults."""
     repo = tmp_path / "repo"
     (repo / "docs").mkdir(parents=True)
     (repo / "recipe").mkdir()
+    (repo / "docs" / "index.rst").write_text("PyDemo\n======\n")
     (repo / ".readthedocs.yaml").write_text("version: 2\n")
     (repo / "recipe" / "meta.yaml").write_text("package:\n  name: pydemo\n")
+    git_commit_all(repo, "Docs and a recipe")
     says = repo_answers.repo_says(repo)
-    assert (says["docs"], says["conda_recipe"]) == ("readthedocs", "meta.yaml")
+    assert says["conda_recipe"] == "meta.yaml" and ".readthedocs.yaml" in says["omit"]
     plain = tmp_path / "plain"
     (plain / "docs").mkdir(parents=True)
-    assert "docs" not in repo_answers.repo_says(plain) and "conda_recipe" not in repo_answers.repo_says(plain)
+    (plain / "docs" / "index.md").write_text("# Plain\n")
+    git_commit_all(plain, "Docs only")
+    assert "conda_recipe" not in repo_answers.repo_says(plain)
+    assert ".readthedocs.yaml" not in repo_answers.repo_says(plain)["omit"]
 
 
 # --- Adopting the fixture repo ----------------------------------------------------------------------
@@ -108,24 +120,41 @@ def template(tmp_path_factory):
     return make_template_repo(tmp_path_factory.mktemp("adoption") / "template")
 
 
+def adopt(template: Path, repo: Path, hooks_env: dict, *options: str) -> subprocess.CompletedProcess:
+    """The README's command in repo, with the template's hooks served locally."""
+    return run(*ADOPT, *options, template, ".", cwd=repo, env={**os.environ, **hooks_env}, timeout=1200)
+
+
 @pytest.fixture(scope="module")
-def adopted(template, tmp_path_factory):
-    """The fixture repo right after the one-command adoption (not committed): repo, summary, base."""
-    repo = make_fixture_repo(tmp_path_factory.mktemp("adopted") / "pydemo")
-    base = head_of(repo)
-    summary = run(*ADOPT, template, ".", cwd=repo).stdout
-    return repo, summary, base
+def adopted(template_hooks_env):
+    """The fixture repo adopted with the one command, then committed (once per run, shared with
+    test_adoption_shapes.py): repo, summary, the commit it was adopted over."""
+    folder = adopted_shape("pydemo", template_hooks_env)
+    repo = folder / "repo"
+    base = run("git", "rev-parse", "--short", "HEAD~1", cwd=repo).stdout.strip()
+    return repo, (folder / "summary.txt").read_text(), base
 
 
-def changed_files(repo: Path) -> list[str]:
-    """Tracked files that differ from HEAD, and new files."""
-    changed = run("git", "diff", "--name-only", "HEAD", cwd=repo).stdout.split()
-    return changed + run("git", "ls-files", "--others", "--exclude-standard", cwd=repo).stdout.split()
+def adopted_copy(hooks_env: dict, folder: Path) -> tuple[Path, Path]:
+    """A copy of the adopted fixture repo and a template of its own (to release on), at the
+    version the repo took: what a repo adopted earlier looks like."""
+    template = make_template_repo(folder / "template")
+    repo = copy_tree(adopted_shape("pydemo", hooks_env) / "repo", folder / "pydemo")
+    answers = repo / ANSWERS_FILE
+    text = re.sub(r"^_src_path: .*$", f"_src_path: {template}", answers.read_text(), flags=re.MULTILINE)
+    answers.write_text(text)
+    git_commit_all(repo, "The template, from a folder of its own")
+    return template, repo
+
+
+def changed_files(repo: Path, base: str) -> list[str]:
+    """The files adoption changed or added."""
+    return run("git", "diff", "--name-only", base, "HEAD", cwd=repo).stdout.split()
 
 
 def test_adoption_changes_nothing_of_the_repos_own(adopted):
-    repo, _, _ = adopted
-    touched = [name for name in changed_files(repo) if name.startswith(THE_REPOS_OWN)]
+    repo, _, base = adopted
+    touched = [name for name in changed_files(repo, base) if name.startswith(THE_REPOS_OWN)]
     assert touched == []
 
 
@@ -175,22 +204,43 @@ def test_summary_names_every_replaced_infrastructure_file(adopted):
     repo, summary, base = adopted
     replaced = [
         name
-        for name in run("git", "diff", "--name-only", "HEAD", cwd=repo).stdout.split()
+        for name in run(
+            "git", "diff", "--name-only", "--diff-filter=M", base, "HEAD", cwd=repo
+        ).stdout.split()
         if file_kinds.kind_of(name, PACKAGE) == "infrastructure"
     ]
-    assert sorted(replaced) == [
-        ".github/workflows/release.yml",
-        ".pre-commit-config.yaml",
-        "MANIFEST.in",
-        "setup.py",
-    ]
+    assert sorted(replaced) == [".github/workflows/release.yml", ".pre-commit-config.yaml", "setup.py"]
     section = summary.split("Replaced by the template's")[1].split("Merged")[0]
     assert f"git show {base}:<file>" in section
     assert [line.strip() for line in section.splitlines()[1:]] == replaced
-    for kept in ("README.md", "LICENSE", "pydemo/__init__.py", "pydemo/__main__.py"):
-        assert f"  {kept}\n" in summary.split("Kept")[1].split("Replaced")[0]
-    assert "pyproject.toml [project.optional-dependencies] dev: in both, kept yours" in summary
-    assert "pyproject.toml [build-system]: the template's" in summary
+    kept = summary.split("Kept")[1].split("Replaced")[0]
+    for name in ("README.md", "LICENSE", "CITATION.cff"):
+        assert f"  {name}: the repo has its own\n" in kept
+    assert "  example_code: false (the repo had Python code of its own)\n" in summary
+    assert "pyproject.toml [build-system]: setuptools and setuptools-scm" in summary
+    assert "pyproject.toml [dependency-groups] test: added, with the requirements of the dev extra" in summary
+    assert "MANIFEST.in: kept yours, the template's" in summary
+
+
+def test_summary_says_where_each_answer_came_from(adopted):
+    _, summary, _ = adopted
+    answers = summary.split("Answers, and where each came from")[1].split("Added")[0]
+    assert "  project_name: PyDemo (Name in pyproject.toml [project])\n" in answers
+    assert "  author_name: Ada Lovelace (the first author in CITATION.cff)\n" in answers
+    assert "  license: BSD-3-Clause (the text of LICENSE)\n" in answers
+    assert "  hpc_cluster: lumi (the template's default)\n" in answers
+
+
+def test_adoption_leaves_the_repos_tests_workflow_running_on_schedule_and_adds_ci(adopted):
+    """PyVBMC's tests.yml runs on a schedule, not on pushes: the template's ci.yml is no double."""
+    repo, _, _ = adopted
+    assert (repo / ".github/workflows/ci.yml").is_file()
+    assert (
+        run(
+            "git", "diff", "--quiet", "HEAD", "--", ".github/workflows/tests.yml", cwd=repo, check=False
+        ).returncode
+        == 0
+    )
 
 
 @pytest.mark.slow
@@ -198,7 +248,6 @@ def test_adopted_repo_builds_and_its_wheel_installs(adopted, tmp_path):
     """Committed and tagged as the release after v1.0.4, the repo builds that version."""
     repo, _, _ = adopted
     built = copy_tree(repo, tmp_path / "repo")
-    git_commit_all(built, "Adopt the lab template")
     run("git", "tag", "v1.0.5", cwd=built)
     run(sys.executable, "-m", "build", "--outdir", "dist", ".", cwd=built)
 
@@ -220,11 +269,8 @@ def test_adopted_repo_builds_and_its_wheel_installs(adopted, tmp_path):
 
 
 @pytest.mark.slow
-def test_update_after_adoption_brings_the_next_template_version(tmp_path):
-    template = make_template_repo(tmp_path / "template")
-    repo = make_fixture_repo(tmp_path / "pydemo")
-    run(*ADOPT, template, ".", cwd=repo)
-    git_commit_all(repo, "Adopt the lab template")
+def test_update_after_adoption_brings_the_next_template_version(template_hooks_env, tmp_path):
+    template, repo = adopted_copy(template_hooks_env, tmp_path)
     adopted_pyproject = (repo / "pyproject.toml").read_text()
     release_v2(template)
 
@@ -236,6 +282,51 @@ def test_update_after_adoption_brings_the_next_template_version(tmp_path):
     status = run("git", "status", "--porcelain", cwd=repo).stdout.splitlines()
     touched = [line for line in status if line[3:].startswith(THE_REPOS_OWN) or line.endswith(".rej")]
     assert touched == []
+
+
+# The template's example code that a release changes: the starter package, its module, its notebook.
+STARTER_CHANGES = {
+    "{{cookiecutter.package_name}}/__init__.py": '"""A new starter package."""\n',
+    "{{cookiecutter.package_name}}/stats.py": '"""A new example module."""\n',
+    "examples/quickstart.ipynb": None,  # a new cell
+}
+
+
+def release_starter_changes(template: Path) -> None:
+    """A template release whose starter __init__.py, example module and notebook change."""
+    template_dir = template / TEMPLATE_DIR.name
+    for path, text in STARTER_CHANGES.items():
+        target = template_dir / path
+        if text is None:
+            notebook = json.loads(target.read_text())
+            notebook["cells"].append(
+                {"cell_type": "markdown", "id": "new-cell", "metadata": {}, "source": ["New."]}
+            )
+            target.write_text(json.dumps(notebook, indent=1) + "\n")
+        else:
+            target.write_text(text)
+    git_commit_all(template, "Template v2: new example code")
+    run("git", "tag", "v2", cwd=template)
+
+
+def test_an_update_of_the_starter_code_leaves_the_projects_own_alone(template_hooks_env, tmp_path):
+    """The project's pydemo/__init__.py, its stats/ and its notebooks are its own: a template release
+    that changes the starter __init__.py, example module and notebook reaches none of them, and
+    reports no conflict (copier renders the old and new versions in folders of their own, where
+    only the answers file says that the repo takes no example code)."""
+    template, repo = adopted_copy(template_hooks_env, tmp_path)
+    before = {path: (repo / path).read_bytes() for path in ("pydemo/__init__.py", "pydemo/stats/__init__.py")}
+    release_starter_changes(template)
+
+    result = copier_update(repo)
+
+    assert "conflict" not in result.stdout + result.stderr
+    for path, content in before.items():
+        assert (repo / path).read_bytes() == content, path
+    changed = run("git", "status", "--porcelain", cwd=repo).stdout.splitlines()
+    assert [line for line in changed if line[3:] != ANSWERS_FILE] == []
+    assert not (repo / "pydemo" / "stats.py").exists()
+    assert not (repo / "examples" / "quickstart.ipynb").exists()
 
 
 # --- A repo that cookiecutter made before the template kept starter files ---------------------------
@@ -250,7 +341,9 @@ EDITED = {
 }
 
 
-def test_a_repo_cookiecutter_made_earlier_keeps_its_edited_starter_files(template, tmp_path):
+def test_a_repo_cookiecutter_made_earlier_keeps_its_edited_starter_files(
+    template, template_hooks_env, tmp_path
+):
     old_template = tmp_path / "old-template"
     old_template.mkdir()
     archive = run(
@@ -266,15 +359,18 @@ def test_a_repo_cookiecutter_made_earlier_keeps_its_edited_starter_files(templat
     git_commit_all(old_template, "The template before adoption kept starter files")
     run("git", "tag", "v0", cwd=old_template)
     project = bake_cookiecutter(tmp_path / "bake", template=old_template)
+    git_commit_all(project, "Start from the lab template")  # as its README says, then the work
     for name, text in EDITED.items():
         (project / name).write_text(text)
     git_commit_all(project, "Our own code")
 
-    summary = run(*ADOPT, template, ".", cwd=project).stdout
+    summary = adopt(template, project, template_hooks_env).stdout
 
     for name, text in EDITED.items():
         assert (project / name).read_text() == text, name
-        assert f"  {name}\n" in summary
+    for name in ("README.md", "CHANGELOG.md"):
+        assert f"  {name}: you changed it since the template made the repo\n" in summary
+    assert "  example_code: false (you changed the template's example code since it made the repo" in summary
     assert run("git", "diff", "--name-only", "HEAD", "--", "my_project", cwd=project).stdout == ""
 
 
@@ -288,6 +384,78 @@ def test_without_tomlkit_adoption_stops_before_writing_with_one_line(template, t
 
     result = run(*ADOPT, template, ".", cwd=repo, env=env, check=False)
 
-    assert result.returncode != 0
-    assert result.stderr.strip().splitlines()[-1].endswith(repo_answers.TOMLKIT_MISSING)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: adopting a Python project needs tomlkit where copier runs: "
+        "pip install tomlkit (or pipx inject copier tomlkit)"
+    )
     assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
+
+
+# --- Refusals: nothing is written where adoption could lose something ---------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (git's own included), by path: what must not change."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _uncommitted_change(repo: Path) -> None:
+    make_fixture_repo(repo)
+    (repo / "pydemo" / "core" / "model.py").write_text("# an edit not committed yet\n")
+
+
+def _untracked_file(repo: Path) -> None:
+    make_fixture_repo(repo)
+    (repo / "notes.txt").write_text("not added to git yet\n")
+
+
+def _no_commit(repo: Path) -> None:
+    copy_tree(FIXTURE, repo)
+    run("git", "init", "--quiet", cwd=repo)
+
+
+def _outside_git(repo: Path) -> None:
+    copy_tree(FIXTURE, repo)
+
+
+def _unparsable_pyproject(repo: Path) -> None:
+    copy_tree(FIXTURE, repo)
+    (repo / "pyproject.toml").write_text('[project]\nname = "PyDemo\n')
+    git_commit_all(repo, "A broken pyproject.toml")
+
+
+def _unparsable_setup_cfg(repo: Path) -> None:
+    copy_tree(FIXTURE, repo)
+    (repo / "setup.cfg").write_text("[metadata\nname = pydemo\n")
+    git_commit_all(repo, "A broken setup.cfg")
+
+
+REFUSALS = {
+    "an uncommitted change": (
+        _uncommitted_change,
+        "has uncommitted changes (pydemo/core/model.py), which adoption",
+    ),
+    "an untracked file": (
+        _untracked_file,
+        "has uncommitted changes (notes.txt), which adoption would overwrite",
+    ),
+    "no commit": (_no_commit, "is a git repository without a commit, and adoption overwrites files"),
+    "outside git": (_outside_git, "is not in a git repository, and adoption overwrites files"),
+    "an unparsable pyproject.toml": (_unparsable_pyproject, "error: pyproject.toml does not parse ("),
+    "an unparsable setup.cfg": (_unparsable_setup_cfg, "error: setup.cfg does not parse ("),
+}
+
+
+@pytest.mark.parametrize(("make", "message"), REFUSALS.values(), ids=REFUSALS.keys())
+def test_adoption_refuses_before_writing_anything(template, make, message, tmp_path):
+    repo = tmp_path / "pydemo"
+    make(repo)
+    before = snapshot(repo)
+
+    result = run(*ADOPT, template, ".", cwd=repo, check=False)
+
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and errors[0].startswith("error: ") and message in errors[0], result.stderr
+    assert snapshot(repo) == before

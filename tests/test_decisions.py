@@ -1,11 +1,13 @@
-"""The decisions copier records beside the answers (example_code, omit), read from a repo's git
-history only while nothing is recorded: on adoption, and once for a repo made before them."""
+"""The decisions copier records beside the answers (example_code, omit), as `copier copy` into an
+existing repo takes them from it (lab_template/adoption/answers.py). A repo made before the
+decisions were recorded gets them from its history on its next update instead
+(lab_template/tasks/record_decisions.py, tested in test_update.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lab_template.render import repo_answers
+from lab_template.adoption import answers as repo_answers
 from support import ANSWERS_FILE, git_commit_all
 
 
@@ -17,12 +19,13 @@ def commit(repo: Path, message: str, **files: str) -> None:
     git_commit_all(repo, message)
 
 
-def test_a_repo_made_from_the_template_takes_the_example_code_and_every_file(tmp_path):
-    # The answers file came with the first commit, beside the example code it made.
-    commit(tmp_path, "Start from the lab template", **{ANSWERS_FILE: "_commit: v1\n", "pkg__stats.py": ""})
+def test_a_repo_made_from_the_template_copied_over_again_keeps_what_the_user_changed(tmp_path):
+    # The answers file came with the first commit, beside the example code and README it made.
+    made = {ANSWERS_FILE: "_commit: v1\n", "pkg__stats.py": "", "README.md": "# Made\n"}
+    commit(tmp_path, "Start from the lab template", **made)
     commit(tmp_path, "Work", **{"pkg__more.py": "", "README.md": "# Mine now\n"})
     says = repo_answers.repo_says(tmp_path)
-    assert (says["example_code"], says["omit"]) == (True, [])
+    assert (says["example_code"], says["omit"]) == (True, ["README.md"])
 
 
 def test_a_repo_with_code_of_its_own_takes_no_example_code_and_keeps_its_starter_files(tmp_path):

@@ -733,6 +733,36 @@ def test_a_repo_made_before_the_decisions_takes_the_example_code_changes(made_at
     assert NOTEBOOK_TITLE_V11 in (repo / "examples" / "quickstart.ipynb").read_text()
 
 
+def test_a_repo_made_before_the_decisions_merges_the_example_code_changes_into_yours(made_at_v1, tmp_path):
+    """Example code the user edited stays the template's too: its changes merge with the edit."""
+    repo = repo_at_v1(made_at_v1, "cookiecutter", tmp_path)
+    without_decisions(repo)
+    stats = repo / "my_project" / "stats.py"
+    stats.write_text(stats.read_text() + "\n\nMINE = 1  # the user's own line\n")
+    git_commit_all(repo, "My own line in the example module")
+
+    copier_update(repo, "--vcs-ref=v1.1.0")
+
+    assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (True, [])
+    assert stats.read_text().startswith(EXAMPLE_LINE_V11) and "MINE = 1" in stats.read_text()
+
+
+def test_a_repo_adopted_before_the_decisions_keeps_its_own(tmp_path):
+    """An adopted repo had its own project, and its own README, before it took the template."""
+    repo = tmp_path / "adopted"
+    (repo / "my_project").mkdir(parents=True)
+    (repo / "my_project" / "core.py").write_text("VALUE = 1\n")
+    (repo / "README.md").write_text("# Ours\n")
+    git_commit_all(repo, "Our own project")
+    (repo / ANSWERS_FILE).write_text("_commit: v1.0.0\n_src_path: /nowhere\npackage_name: my_project\n")
+    (repo / "CONTRIBUTING.md").write_text("# The template's\n")
+    git_commit_all(repo, "Adopt the template, before it recorded which files a repo takes")
+
+    run(sys.executable, TEMPLATE_ROOT / "lab_template" / "tasks" / "record_decisions.py", cwd=repo)
+
+    assert (answers_of(repo)["example_code"], answers_of(repo)["omit"]) == (False, ["README.md"])
+
+
 # --- Retired clusters: the previous release, a repo on Puhti or Mahti, this release ------------
 
 RETIRED_CLUSTER_ANSWERS = {"slurm_account": "project_2001234", "docs": "none"}

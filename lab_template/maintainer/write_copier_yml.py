@@ -22,8 +22,9 @@ from lab_template.render.copier_questions import COPIER_ONLY, DECISIONS, copier_
 
 HEADER = """\
 # Generated from cookiecutter.json by lab_template/maintainer/write_copier_yml.py: edit those, not this.
-# Run with copier >= 9.6, copier-template-extensions and tomlkit, and --trust (the Jinja extensions
-# below are Python code from this repository).
+# Run with copier >= 9.6, copier-template-extensions and --trust (the Jinja extensions below are
+# Python code from this repository); adopting an existing repo also needs tomlkit, build and
+# pre-commit where copier runs.
 """
 
 SETTINGS = {
@@ -38,6 +39,8 @@ SETTINGS = {
         "copier_template_extensions.TemplateExtensionLoader",
         "lab_template/render/extensions.py:LabExtension",
         "lab_template/render/copier_namespace.py:CookiecutterNamespace",
+        # Refuses to adopt a folder that adoption could damage, before anything is written.
+        "lab_template/adoption/guard.py:RefuseUnsafeAdoption",
     ],
     # Leave out the folders whose files are all switched off, which cookiecutter's post-gen hook
     # removes (lab_template/render/tree.py), and what the recorded decisions leave out; one
@@ -54,22 +57,24 @@ SETTINGS = {
     # (exit status 1) saying so (lab_template/render/copier_checks.py).
     "_message_after_update": "{{ update_outcome(_copier_conf.dst_path) }}",
     "_tasks": [
-        # Adoption of an existing repo (lab_template/tasks/adopt.py): merge, then say what happened.
-        # Outside git there is nothing to adopt, and no need to start a process to find that out.
+        # Adoption of an existing repo (lab_template/tasks/adopt.py): merge, check, then say what
+        # happened. Outside git there is nothing to adopt, and no need to start a process to find
+        # that out.
         {
-            "command": [
-                "{{ _copier_python }}",
-                "{{ _copier_conf.src_path }}/lab_template/tasks/adopt.py",
-                "{{ package_name }}",
-                "{{ docs }}",
-                "{{ hpc_cluster }}",
-            ],
+            "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/adopt.py"],
             "when": "{{ _copier_operation == 'copy' and in_git_repo(_copier_conf.dst_path) }}",
         },
     ],
 }
 
 
+# The first step of every update, whatever the versions: a repo made before the answers file
+# recorded which of the template's files it takes gets them recorded, as they were when it took
+# the template (lab_template/tasks/record_decisions.py); copier reads the answers again after.
+RECORD_DECISIONS = {
+    "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/lab_template/tasks/record_decisions.py"],
+    "when": "{{ _stage == 'before' }}",
+}
 # copier's migrations, which `copier update` runs (the README's "Questions" says when a release
 # needs one, and how to write it): each names the first version that needs it, and a stage.
 MIGRATIONS: list[dict] = []
@@ -128,7 +133,7 @@ def answer_replacements() -> list[dict]:
 
 
 def from_the_repo(name: str, default: str) -> str:
-    """A copier default: what an existing repo says (lab_template/render/repo_answers.py), else the usual."""
+    """A copier default: what an existing repo says (lab_template/adoption/answers.py), else the usual."""
     usual = default[2:-2].strip() if default.startswith("{{") else json.dumps(default)
     return f"{{{{ repo_says(_copier_conf.dst_path).get({name!r}) or ({usual}) }}}}"
 
@@ -145,6 +150,10 @@ def copier_questions(cookiecutter: dict) -> dict:
         if isinstance(value, list):
             question["choices"] = value
             question["default"] = value[0]
+            if name == "license":
+                # A repo that adopts the template keeps its own licence, also one the template
+                # has no text for (lab_template/adoption/answers.py).
+                question["choices"] = "{{ license_choices(_copier_conf.dst_path) | tojson }}"
         else:
             # Defaults may refer to earlier answers; copier names them without the prefix.
             question["default"] = value.replace("cookiecutter.", "")
@@ -169,6 +178,7 @@ def render() -> str:
         {
             **SETTINGS,
             "_migrations": [
+                RECORD_DECISIONS,
                 *answer_replacements(),
                 RETIRE_CLUSTERS,
                 *MIGRATIONS,

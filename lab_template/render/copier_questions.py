@@ -34,7 +34,7 @@ def copier_when(name: str) -> str | None:
 # Decisions that copier records in the answers file beside the answers: which of the template's
 # files the repo takes. A new repo takes them all (the values below, which cookiecutter's answers
 # file records); `copier copy` into a repo that exists takes its defaults from that repo
-# (lab_template/render/repo_answers.py). From then on every render, the old version's and the new
+# (lab_template/adoption/answers.py). From then on every render, the old version's and the new
 # one's in an update, reads them from the answers file: copier renders those two in temporary
 # folders, where nothing of the repo can be seen. They are questions (copier records only the
 # answers to questions it could ask), asked last and only without --defaults.

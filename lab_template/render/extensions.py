@@ -52,13 +52,13 @@ def _forget_other_checkouts() -> None:
 
 _forget_other_checkouts()
 
+from lab_template.adoption import answers as repo_answers
 from lab_template.render import (
     answers,
     clusters,
     compile_cache,
     copier_checks,
     license_texts,
-    repo_answers,
     tree,
     validation,
 )
@@ -311,6 +311,7 @@ class LabExtension(Extension):
             cluster=clusters.cluster,
             license_text=license_texts.license_text,
             repo_says=repo_answers.repo_says,
+            license_choices=repo_answers.license_choices,
             template_folders=tree.template_folders,
             switched_off_dirs=tree.switched_off_dirs,
             in_git_repo=repo_answers.in_git_repo,

@@ -6,10 +6,10 @@ The one place that says so. On adoption of an existing repo, and on every later 
   template over keeps its own (they are recorded in the answers file's ``omit``, which the
   template never writes), and gets no example code at all (``EXAMPLE_CODE``, whose
   ``__init__.py`` imports the example module) if it had a Python project of its own
-  (``example_code: false``): see lab_template/render/repo_answers.py.
+  (``example_code: false``): see lab_template/adoption/answers.py.
 - INFRASTRUCTURE files are the template's: written over the repo's version, which the
   adoption summary says how to see.
-- MERGED files keep the repo's entries and gain the template's (see lab_template/tasks/adopt.py).
+- MERGED files keep the repo's entries and gain the template's (lab_template/adoption/).
 
 Paths are as the generated repo has them, with ``{package}`` for the package folder.
 A test checks that every file of the template tree is in exactly one of the three.
@@ -58,7 +58,6 @@ INFRASTRUCTURE = (
     ".github/workflows/template-update.yml",
     ".pre-commit-config.yaml",
     ".readthedocs.yaml",
-    "MANIFEST.in",
     "RELEASING.md",
     "noxfile.py",
     "recipe/meta.yaml",
@@ -77,11 +76,13 @@ INFRASTRUCTURE = (
     "tools/update_recipe.py",
 )
 
-# Line-based files merge by lines: the repo's lines, then the template's that it lacks.
+# Merged with the repo's version on adoption (lab_template/adoption/pyproject.py and files.py):
+# the repo's entries stay, the template's that it lacks arrive.
 MERGED = (
     "pyproject.toml",
     ".gitignore",
     ".gitattributes",
+    "MANIFEST.in",
 )
 
 KINDS = {"starter": STARTER, "infrastructure": INFRASTRUCTURE, "merged": MERGED}

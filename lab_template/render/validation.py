@@ -271,7 +271,25 @@ def _check_choice(field: str, value: str) -> str | None:
     return None
 
 
+def _spdx_expression(value: str) -> bool:
+    """Whether value is a valid SPDX licence expression (packaging's check, where installed)."""
+    try:
+        from packaging.licenses import canonicalize_license_expression
+    except ImportError:  # packaging < 24.2, or none: only the template's choices
+        return False
+    try:
+        canonicalize_license_expression(value)
+    except ValueError:  # InvalidLicenseExpression
+        return False
+    return True
+
+
 def check_license(value: str) -> str | None:
+    """One of the template's choices, which it has a text for; or, for a repo that adopts the
+    template and keeps its own licence file, that licence's SPDX expression (copier offers it as a
+    choice then: lab_template/adoption/answers.py)."""
+    if value in CHOICES["license"] or _spdx_expression(value):
+        return None
     return _check_choice("license", value)
 
 

@@ -2,7 +2,7 @@
 
     python tools/release_check.py build [--version X.Y.Z]  # sdist and wheel into dist/
     python tools/release_check.py check [--version X.Y.Z]  # names, version, citation, recipe
-    python tools/release_check.py test-wheel [--venv DIR]  # the wheel's tests, installed
+    python tools/release_check.py test-wheel [--venv DIR]  # the tests, on the installed wheel
 
 The version comes from the git tag vX.Y.Z (setuptools-scm). A commit without a version tag
 builds a development version such as 0.1.1.dev3; `--version X.Y.Z` builds and checks the files
@@ -28,7 +28,6 @@ from email.message import Message
 from pathlib import Path
 from typing import NoReturn
 
-PACKAGE = "{{ cookiecutter.package_name }}"
 # The distribution name as sdist and wheel file names spell it.
 FILE_NAME = "{{ cookiecutter.distribution_name | dist_file_name }}"
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +52,11 @@ CONDA_FORGE_PYTHON_MIN = "{{ conda_forge_python_min }}"
 def run(*command: object, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(map(str, command)), flush=True)
     subprocess.run([str(part) for part in command], cwd=cwd, env=env, check=True)
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """'3.10' -> (3, 10), for comparing Python versions."""
+    return tuple(int(part) for part in version.split("."))
 
 
 def fail(message: str) -> NoReturn:
@@ -247,10 +251,13 @@ def recipe_problems(metadata: Message) -> list[str]:
             r"^(\{[%] *set python_min *=|  python_min:) *[\"']?([0-9.]+)", text, re.MULTILINE
         )
         recipe_python = python_min.group(2) if python_min else CONDA_FORGE_PYTHON_MIN
-        if requires_python and requires_python.group(1) != recipe_python:
+        # A later python_min than requires-python is fine (conda-forge builds for fewer Pythons
+        # than PyPI serves); an earlier one installs the package where it does not run.
+        lowest = requires_python.group(1) if requires_python else None
+        if lowest and version_tuple(recipe_python) < version_tuple(lowest):
             problems.append(
                 f"{name} builds for Python {recipe_python} and up (python_min), pyproject.toml "
-                f"requires Python {requires_python.group(1)} and up"
+                f"requires Python {lowest} and up"
             )
     return problems
 
@@ -291,31 +298,88 @@ def check(version: str | None) -> None:
         print(f"{sdist.name} and {wheel.name} pass the checks of the release v{version}")
 
 
+def installed_names(wheel: Path) -> tuple[list[str], list[str]]:
+    """What the wheel installs: its top-level import names (a namespace package's down to its
+    first regular package), and those of them that hold test modules."""
+    with zipfile.ZipFile(wheel) as archive:
+        files = [
+            n for n in archive.namelist() if not n.split("/")[0].endswith((".dist-info", ".data"))
+        ]
+    names: list[str] = []
+    tested: list[str] = []
+    for path in files:
+        parts = path.split("/")
+        if len(parts) == 1 and not path.endswith(".py"):
+            continue
+        depth = 1
+        while depth < len(parts) - 1 and "/".join(parts[:depth]) + "/__init__.py" not in files:
+            depth += 1
+        name = ".".join(parts[:depth]).removesuffix(".py")
+        if name not in names:
+            names.append(name)
+        if re.search(r"(^|/)(test_[^/]*|[^/]*_test)\.py$", path) and name not in tested:
+            tested.append(name)
+    return names, tested
+
+
 def test_wheel(venv_dir: Path | None) -> None:
-    """Install the wheel alone in a new virtual environment and run the package's tests."""
+    """Install the wheel alone (with the `test` dependency group) in a new virtual environment
+    and run the project's tests against it."""
     _, wheel = built_files()
+    names, tested = installed_names(wheel)
     with tempfile.TemporaryDirectory() as scratch:
         environment = venv_dir or Path(scratch) / "venv"
         run(sys.executable, "-m", "venv", environment)
         bin_dir = environment / ("Scripts" if os.name == "nt" else "bin")
         python = bin_dir / "python"
-        run(python, "-m", "pip", "install", "--disable-pip-version-check", wheel, "pytest>=8")
+        pip = [python, "-m", "pip", "install", "--disable-pip-version-check"]
+        run(*pip, "--upgrade", "pip>=25.1")  # the first pip that installs dependency groups
+        run(*pip, wheel, "--group", f"{ROOT / 'pyproject.toml'}:test")
         # From an empty directory outside the source tree, so that Python imports the
         # installed package, not the source files next to this script.
         outside = Path(scratch) / "outside"
         outside.mkdir()
-        run(python, "-m", "pytest", "--pyargs", PACKAGE, "-p", "no:cacheprovider", cwd=outside)
-        result = subprocess.run(
-            [python, "-c", f"import {PACKAGE}; print({PACKAGE}.__version__)"],
-            cwd=outside,
-            capture_output=True,
-            text=True,
-            check=True,
+        if tested:  # tests shipped in the package: run them from the installed wheel
+            run(python, "-m", "pytest", "--pyargs", *tested, "-p", "no:cacheprovider", cwd=outside)
+        else:  # tests beside the package: those of the source tree, on the installed wheel
+            # pytest's own script (not `python -m`, which would put the source tree first on
+            # sys.path), importing the tests without adding their folders to it either.
+            pytest = bin_dir / "pytest"
+            options = ["-p", "no:cacheprovider", "--import-mode=importlib", "-o", "pythonpath="]
+            run(pytest, *options, cwd=ROOT)
+        check_installed(python, outside, names, wheel)
+    print(f"{FILE_NAME} {wheel_version(wheel)}: the installed wheel passes its tests")
+
+
+def check_installed(python: Path, outside: Path, names: list[str], wheel: Path) -> None:
+    """Every name the wheel installs imports from the environment, whose metadata names the
+    wheel's version."""
+    script = (
+        "import importlib, importlib.metadata, sys\n"
+        "for name in sys.argv[2:]:\n"
+        "    print(importlib.import_module(name).__spec__.origin or '')\n"
+        "print(importlib.metadata.version(sys.argv[1]))\n"
+    )
+    result = subprocess.run(
+        [python, "-c", script, FILE_NAME, *names],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    *origins, installed = result.stdout.split("\n")[:-1]
+    prefix = str(Path(python).parent.parent.resolve())
+    outside_env = [
+        n
+        for n, o in zip(names, origins, strict=True)
+        if o and not str(Path(o).resolve()).startswith(prefix)
+    ]
+    if outside_env:
+        fail(f"{', '.join(outside_env)} imported from outside the new environment")
+    if installed != wheel_version(wheel):
+        fail(
+            f"the installed metadata says version {installed}, but the wheel is {wheel_version(wheel)}"
         )
-    installed, built = result.stdout.strip(), wheel_version(wheel)
-    if installed != built:
-        fail(f"{PACKAGE}.__version__ is {installed!r}, but the wheel is version {built}")
-    print(f"{PACKAGE} {installed}: the installed wheel passes its tests")
 
 
 def main() -> None:

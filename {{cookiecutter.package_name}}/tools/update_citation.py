@@ -60,13 +60,17 @@ def main() -> None:
     if not CITATION.is_file():
         fail(f"{CITATION} not found")
     text = CITATION.read_text(encoding="utf-8")
-    if len(VERSION_LINE.findall(text)) != 1:
-        fail(f"{CITATION} must have exactly one 'version:' line")
-    # The date goes right after the version, replacing an earlier one. Both are quoted: YAML
-    # reads an unquoted 1.10 as the number 1.1, and a date as a date.
+    if len(VERSION_LINE.findall(text)) > 1:
+        fail(f"{CITATION} must have one 'version:' line, not several")
+    # The date goes right after the version, replacing an earlier one (a citation that names
+    # no version yet gets both at its end). Both are quoted: YAML reads an unquoted 1.10 as the
+    # number 1.1, and a date as a date.
     text = DATE_LINE.sub("", text)
     release = f'version: "{version}"\ndate-released: "{arguments.date.isoformat()}"'
-    text = VERSION_LINE.sub(release, text)
+    if VERSION_LINE.search(text):
+        text = VERSION_LINE.sub(release, text)
+    else:
+        text = text.rstrip("\n") + "\n" + release + "\n"
     CITATION.write_text(text, encoding="utf-8")
     print(f"{CITATION.name}: version {version}, released {arguments.date.isoformat()}")
 
