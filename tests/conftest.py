@@ -16,7 +16,7 @@ if sys.version_info < (3, 11):
 
     sys.modules["tomllib"] = tomli
 
-from hook_repos import local_hook_repos
+from hook_repos import local_hook_repos, make_prek_home
 from slurm_cluster import SlurmCluster
 from support import (
     MADE_LOG,
@@ -162,10 +162,10 @@ def docs_python(released_repo):
 
 @pytest.fixture(scope="session")
 def template_hooks_env(default_repo, tmp_path_factory):
-    """The environment in which the template's pre-commit hooks run offline, from their tools'
-    PyPI packages (tests/hook_repos.py), with the run's shared pre-commit cache: for adoption,
-    which runs them on the repo it adopts."""
+    """The environment in which the template's hooks run offline, from their tools' PyPI packages
+    (tests/hook_repos.py), with the run's one prek store (the user-side tests' too): for
+    adoption, which runs them on the repo it adopts."""
     return {
-        "PRE_COMMIT_HOME": str(run_dir() / "pre-commit-home"),
+        "PREK_HOME": str(once_per_run("prek-home", make_prek_home)),
         **local_hook_repos(default_repo / ".pre-commit-config.yaml", tmp_path_factory.mktemp("hook-repos")),
     }

@@ -4,7 +4,7 @@ The repo is tests/fixtures/pydemo, a small package shaped like the lab's real on
 subpackages (one named stats/), its own __init__.py and __main__.py, tests in pydemo/testing/,
 notebooks in examples/, docs in docsrc/, CITATION.cff, setup.py, MANIFEST.in, and a
 pyproject.toml with dependencies, a dev extra and black/isort settings. Real copier, git, build
-and pre-commit (its hooks from their PyPI packages, as in test_user_side.py).
+and prek (the hooks from their PyPI packages, as in test_user_side.py).
 tests/test_adoption_shapes.py adopts a repo of every other common shape.
 """
 
@@ -459,3 +459,17 @@ def test_adoption_refuses_before_writing_anything(template, make, message, tmp_p
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and errors[0].startswith("error: ") and message in errors[0], result.stderr
     assert snapshot(repo) == before
+
+
+def test_the_rules_a_repo_breaks_are_read_from_ruffs_output_as_the_hook_runner_shows_it():
+    from lab_template.adoption.lint import RULE_CODE
+
+    full = "F401 `os` imported but unused\n --> pkg/a.py:1:8\n  |\n1 | import os\n"
+    concise = "pkg/a.py:1:8: F401 `os` imported but unused\n"
+    fixes = "Fixed 1 error:\n- pkg/b.py:\n    1 × I001 (unsorted-imports)\n"
+    not_a_finding = "pkg/c.py:2:1: RUF100 Unused `noqa` directive (non-enabled: SIM101)\n"
+    for output in (full, concise):
+        indented = "".join(f"  {line}" for line in output.splitlines(keepends=True))  # prek's layout
+        assert RULE_CODE.findall(output) == RULE_CODE.findall(indented) == ["F401"]
+    assert RULE_CODE.findall(fixes) == ["I001"]
+    assert RULE_CODE.findall(not_a_finding) == ["RUF100"]

@@ -26,12 +26,13 @@ from typing import ClassVar
 from copier_template_extensions import ContextHook
 
 from lab_template.adoption import repo as git_repo
+from lab_template.adoption.lint import prek_command
 from lab_template.adoption.project import PROJECT_FILES, toml_loads
 
 # What adopting a repo with a Python project runs in copier's environment (the README's install
 # line names them too): tomlkit merges pyproject.toml, build makes the wheels it compares, and
-# pre-commit runs the template's hooks on the repo's own files.
-ADOPTION_TOOLS = {"tomlkit": "tomlkit", "build": "build", "pre_commit": "pre-commit"}
+# prek runs the template's hooks on the repo's own files (a program, not a module).
+ADOPTION_TOOLS = {"tomlkit": "tomlkit", "build": "build"}
 
 
 class Refusal(Exception):
@@ -72,6 +73,8 @@ def _missing_tools() -> list[str]:
             importlib.import_module(module)
         except ImportError:
             missing.append(package)
+    if prek_command() is None:
+        missing.append("prek")
     return missing
 
 

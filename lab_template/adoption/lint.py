@@ -9,13 +9,15 @@ A rule or file the repo's existing code breaks is left off for it, never changed
   repo's code keeps its formatter's layout, the template's files keep theirs);
 - any other hook: the files it fails on go into that hook's `exclude` in .pre-commit-config.yaml.
 
-Then every hook runs once more on the result, which the summary reports. pre-commit installs
-the hooks' environments into its cache (~/.cache/pre-commit), where `nox -s lint` finds them.
+Then every hook runs once more on the result, which the summary reports. The hooks run with
+prek, as the generated repo runs them (same config; environments built by uv): it installs their
+environments into its store (~/.cache/prek), where `nox -s lint` and `prek install` find them.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,9 +32,10 @@ CONFIG = ".pre-commit-config.yaml"
 # mypy's cache, shared by the clones the hooks run in (each would otherwise check from scratch).
 MYPY_CACHE = Path(tempfile.gettempdir()) / "lab-template-adoption" / "mypy-cache"
 # A ruff finding's rule code, where ruff's output names it: at the start of a finding (its full
-# format), after `file:line:col:` (its concise format), or in --show-fixes' "2 × I001" lines.
-# (Codes elsewhere, as in "Unused `noqa` directive (non-enabled: SIM101)", are not findings.)
-RULE_CODE = re.compile(r"(?:^(?:\S+:\d+:\d+: )?|\d+ × )([A-Z]{1,4}[0-9]{2,4})\b", re.MULTILINE)
+# format), after `file:line:col:` (its concise format), or in --show-fixes' "2 × I001" lines; prek
+# indents a hook's output. (Codes elsewhere, as in "Unused `noqa` directive (non-enabled: SIM101)",
+# are not findings.)
+RULE_CODE = re.compile(r"(?:^[ \t]*(?:\S+:\d+:\d+: )?|\d+ × )([A-Z]{1,4}[0-9]{2,4})\b", re.MULTILINE)
 _HOOK_LINE = re.compile(r"^(?P<indent>\s*)- id: (?P<id>\S+)\s*$")
 
 
@@ -48,19 +51,26 @@ class Lint:
     still_failing: dict[str, str] = field(default_factory=dict)
 
 
-def _pre_commit(work: Path, *args: str) -> subprocess.CompletedProcess:
+def prek_command() -> str | None:
+    """prek where copier runs: installed beside its Python (a venv, pipx), or on PATH."""
+    beside = Path(sys.executable).with_name("prek")
+    return str(beside) if beside.is_file() else shutil.which("prek")
+
+
+def _prek(work: Path, *args: str) -> subprocess.CompletedProcess:
+    """prek with these arguments in work; `run` with the manual stage too, as `nox -s lint` (CI)
+    runs the hooks: those that run in CI only are as red there."""
     if args[:1] == ("run",):
-        # The manual stage too: the hooks that run in CI only (`nox -s lint`) are as red there.
-        args = ("run", "--hook-stage", "manual", *args[1:])
+        args = ("run", "--stage", "manual", *args[1:])
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args],
+        [prek_command() or "prek", *args],
         cwd=work,
         capture_output=True,
         text=True,
         check=False,
         env={
             **git_repo.environment(),
-            "PRE_COMMIT_COLOR": "never",
+            "NO_COLOR": "1",
             "SKIP": "",
             "MYPY_CACHE_DIR": str(MYPY_CACHE),
         },
@@ -78,9 +88,9 @@ def _failures(
     """The hooks (all, or those named) on every file: those that fail, each with the files it
     fails on (those it changes, or names in a finding) and its output."""
     outputs = (
-        [_pre_commit(work, "run", "--all-files")]
+        [_prek(work, "run", "--all-files")]
         if hooks is None
-        else [_pre_commit(work, "run", h, "--all-files") for h in hooks]
+        else [_prek(work, "run", h, "--all-files") for h in hooks]
     )
     _reset(work)
     found = {}
@@ -90,7 +100,7 @@ def _failures(
         for hook, output, changed_files in _sections(result.stdout + result.stderr):
             changed: list[str] = []
             if changed_files:  # a fixer: which files it changes, it alone
-                _pre_commit(work, "run", hook, "--all-files")
+                _prek(work, "run", hook, "--all-files")
                 changed = [
                     p
                     for p in (git_repo.git(work, "diff", "--name-only", "--relative") or "").splitlines()
@@ -132,7 +142,7 @@ def run_hooks(repo: Path) -> tuple[Lint, dict[str, tuple[list[str], str]]]:
     lint = Lint()
     with tempfile.TemporaryDirectory(prefix="lab-template-lint-") as scratch:
         work = git_repo.clone_with_working_tree(repo, Path(scratch) / "repo", "Adopt the lab template")
-        installed = _pre_commit(work, "install-hooks")
+        installed = _prek(work, "prepare-hooks")
         if installed.returncode:
             lint.error = f"could not install the hooks: {_tail(installed.stdout + installed.stderr, 2)}"
             return lint, {}

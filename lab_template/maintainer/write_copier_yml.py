@@ -24,7 +24,7 @@ HEADER = """\
 # Generated from cookiecutter.json by lab_template/maintainer/write_copier_yml.py: edit those, not this.
 # Run with copier >= 9.6, copier-template-extensions and --trust (the Jinja extensions below are
 # Python code from this repository); adopting an existing repo also needs tomlkit, build and
-# pre-commit where copier runs.
+# prek where copier runs.
 """
 
 SETTINGS = {
