@@ -20,16 +20,14 @@ import json
 import os
 import secrets
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
 from support import TEMPLATE_DIR, TEMPLATE_ROOT, bake_cookiecutter, git_commit_all, once_per_run, run
-from test_update import copy_tree_file, edit, edit_json
+from test_update import DATE, copy_tree_file, edit, edit_json, release
 from workflow_runner import run_workflow
 
-DATE = "2026-12-01"
 WORKFLOW_LINE = "# Template v1.1.0: a line in a workflow file."
 JOBS = {"Update from the template", "Push the branch and open the pull request"}
 APP_CLIENT_ID = "Iv23liLabTemplate"
@@ -97,16 +95,6 @@ if arguments[:2] == ["pr", "view"]:
 if arguments[:2] in (["pr", "create"], ["issue", "create"]):
     print("https://github.com/acerbilab/my_project/" + arguments[0] + "/1")
 """
-
-
-def release(template: Path, version: str, entry: str) -> None:
-    changelog = template / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8")
-    top = text.index("\n## [") + 1
-    changelog.write_text(f"{text[:top]}## [{version}] - {DATE}\n\n{entry}\n\n{text[top:]}", encoding="utf-8")
-    run(sys.executable, template / "lab_template" / "maintainer" / "write_copier_yml.py")
-    git_commit_all(template, f"Release {version}")
-    run("git", "tag", f"v{version}", cwd=template)
 
 
 def with_funding(cookiecutter: dict) -> dict:

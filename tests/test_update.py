@@ -57,12 +57,13 @@ def edit_json(path: Path, change) -> None:
     path.write_text(json.dumps(change(data), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def release(template: Path, version: str) -> None:
-    """Write the release's CHANGELOG section, regenerate copier.yml, commit, tag v<version>."""
+def release(template: Path, version: str, entry: str | None = None) -> None:
+    """Write the release's CHANGELOG section (entry, or the one in CHANGELOG_ENTRIES), regenerate
+    copier.yml, commit, tag v<version>."""
     changelog = template / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     top = text.index("\n## [") + 1
-    section = f"## [{version}] - {DATE}\n\n{CHANGELOG_ENTRIES[version]}\n\n"
+    section = f"## [{version}] - {DATE}\n\n{entry or CHANGELOG_ENTRIES[version]}\n\n"
     changelog.write_text(text[:top] + section + text[top:], encoding="utf-8")
     run(sys.executable, template / "lab_template" / "maintainer" / "write_copier_yml.py")
     git_commit_all(template, f"Release {version}")

@@ -236,20 +236,16 @@ def leave_off_in_ruff(repo: Path, rules: list[str], unformatted: list[str]) -> N
     table = document
     for key in keys:
         table = table.setdefault(key, tomlkit.table())
+
+    def extend(section: str, key: str, values: list[str], multiline: bool) -> None:
+        listed = table.setdefault(section, tomlkit.table()).setdefault(key, tomlkit.array())
+        listed.extend([value for value in dict.fromkeys(values) if value not in listed])
+        listed.multiline(multiline or len(listed) > 6)
+
     if rules:
-        lint = table.setdefault("lint", tomlkit.table())
-        ignored = lint.setdefault("ignore", tomlkit.array())
-        for rule in rules:
-            if rule not in ignored:
-                ignored.append(rule)
-        ignored.multiline(len(ignored) > 6)
+        extend("lint", "ignore", rules, multiline=False)
     if unformatted:
-        formatting = table.setdefault("format", tomlkit.table())
-        excluded = formatting.setdefault("exclude", tomlkit.array())
-        for name in unformatted:
-            if name not in excluded:
-                excluded.append(name)
-        excluded.multiline(True)
+        extend("format", "exclude", unformatted, multiline=True)
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
 
 
