@@ -58,7 +58,9 @@ FREE_TEXT = {
     "author_orcid": "0000-0002-1694-233X",
 }
 # The defaults, every other choice of every choice question, more Python floors, and free text
-# that each tool's escaping must handle alike.
+# that each tool's escaping must handle alike. The quick tier bakes those that render a file
+# the defaults do not (and the free text); the others only change what the same files say.
+QUICK_PARITY = [{}, {"conda_recipe": "meta.yaml"}, {"docs": "readthedocs"}, FREE_TEXT]
 PARITY_ANSWERS = [
     {},
     *({field: value} for field, values in CHOICES.items() for value in values[1:]),
@@ -121,7 +123,14 @@ def _first_difference(
     return ""
 
 
-@pytest.mark.parametrize("answers", PARITY_ANSWERS, ids=_answers_id)
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(answers, marks=() if answers in QUICK_PARITY else pytest.mark.slow)
+        for answers in PARITY_ANSWERS
+    ],
+    ids=_answers_id,
+)
 def test_cookiecutter_and_copier_make_the_same_repo(answers, frozen_template, tmp_path):
     from_cookiecutter, from_copier = bake_with_both_tools(frozen_template, tmp_path, answers)
 
@@ -456,6 +465,7 @@ def last_commit_whose(path: str, holds: str) -> str:
     raise AssertionError(f"no commit of {path} holds {holds!r}")
 
 
+@pytest.mark.slow  # a template from history; test_update_brings_... is the quick tier's update
 @pytest.mark.parametrize("tool", ["cookiecutter", "copier"])
 def test_a_repo_made_with_docs_sphinx_and_meta_yaml_updates_cleanly(tool, tmp_path):
     """Made before `docs` named the host, with that version's defaults (docs=sphinx, which

@@ -29,7 +29,11 @@ IGNORED = {
 BAKES = {"default": {}, "no docs, no cluster": {"hpc_cluster": "none", "docs": "none"}}
 
 
-@pytest.fixture(scope="module", params=list(BAKES))
+# The quick tier checks the default bake; the other, with fewer files, in the full run.
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param(name, marks=() if name == "default" else pytest.mark.slow) for name in BAKES],
+)
 def bake(request, cookies_session, tmp_path_factory):
     """A bake (.path) as its maintainer has it after the first release: committed and tagged."""
     repo = copy_tree(
