@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -368,10 +369,16 @@ def test_the_checks_before_the_tag_pass_in_any_order(origin, tmp_path):
     run(sys.executable, "-m", "virtualenv", "--quiet", "--no-periodic-update", venv)
     nox = f"{sys.executable} -m nox"  # the developer tools' nox
     nox_build = f"{nox} -s build -- --version {NEXT_VERSION}"
+    # RELEASING.md's build and check as a person without uv runs them (pip makes the build
+    # environment); nox's builds find the machine's uv (`build --installer uv`).
+    without_uv = "PATH=" + shlex.quote(f"{venv / 'bin'}:{search_path_without('uv')}")
     releasing_build = [
-        releasing_command(repo, r"^python -m pip install build twine$"),
-        releasing_command(repo, r"release_check\.py build --version"),
-        releasing_command(repo, r"release_check\.py check --version"),
+        f"{without_uv} {releasing_command(repo, pattern)}"
+        for pattern in (
+            r"^python -m pip install build twine$",
+            r"release_check\.py build --version",
+            r"release_check\.py check --version",
+        )
     ]
     step_one = [
         releasing_command(repo, r"update_citation\.py"),
@@ -386,6 +393,7 @@ def test_the_checks_before_the_tag_pass_in_any_order(origin, tmp_path):
     assert result.returncode == 0, f"{script}\n{output[-20000:]}"
     assert "0.0.1.dev1 is a development version" in output
     assert output.count(f"HEAD has no tag v{NEXT_VERSION} yet: building version {NEXT_VERSION}") == 3
+    assert (output.count("-m build --installer uv --outdir"), output.count("-m build --outdir")) == (3, 1)
     assert sorted(path.name for path in (repo / "dist").iterdir()) == [
         f"my_project-{NEXT_VERSION}-py3-none-any.whl",
         f"my_project-{NEXT_VERSION}.tar.gz",

@@ -124,7 +124,9 @@ def build(version: str | None) -> None:
     if DIST.exists():
         print(f"removing the earlier build: {DIST}", flush=True)
         shutil.rmtree(DIST)
-    run(sys.executable, "-m", "build", "--outdir", DIST, ROOT, env=environment)
+    # uv, where it is installed, makes the isolated build environment much faster than pip does.
+    installer = ["--installer", "uv"] if shutil.which("uv") else []
+    run(sys.executable, "-m", "build", *installer, "--outdir", DIST, ROOT, env=environment)
 
 
 def built_files() -> tuple[Path, Path]:
