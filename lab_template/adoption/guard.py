@@ -128,14 +128,18 @@ def exit_on_refusal(dst_path: str | Path) -> None:
 class RefuseUnsafeAdoption(ContextHook):
     """copier's context hook: the checks above, once per copier run, in its prompt phase."""
 
-    _checked: ClassVar[set[tuple[str, int]]] = set()
+    # The runs checked: each by its destination and the dict of its --data answers, which copier
+    # makes once per run (`_copier_conf` itself is new at every render). The dicts are kept, so
+    # that a later run's cannot take the same id.
+    _checked: ClassVar[dict[tuple[str, int], object]] = {}
 
     def hook(self, context):
         conf = context.get("_copier_conf")
         if conf is None or str(context.get("_copier_phase")) != "prompt":
             return
         # Every render of the prompt phase comes here: check each destination once per run.
-        key = (str(conf["dst_path"]), id(conf))
+        data = conf["data"]
+        key = (str(conf["dst_path"]), id(data))
         if key not in self._checked:
             exit_on_refusal(conf["dst_path"])
-            self._checked.add(key)
+            self._checked[key] = data
