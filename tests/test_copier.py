@@ -48,6 +48,17 @@ def make_template_repo(path: Path, tag: str = "v1") -> Path:
     return path
 
 
+def template_repo_at(commit: str, path: Path, tag: str, message: str) -> Path:
+    """A throwaway git copy of the template as it was at one of its commits, tagged."""
+    path.mkdir(parents=True)
+    archive = path.parent / f"{path.name}-{tag}.tar"
+    run("git", "archive", f"--output={archive}", commit, cwd=TEMPLATE_ROOT)
+    run("tar", "-xf", archive, "-C", path)
+    git_commit_all(path, message)
+    run("git", "tag", tag, cwd=path)
+    return path
+
+
 # --- Parity: one repo, whichever tool made it ---------------------------------------------------
 
 FREE_TEXT = {
@@ -427,13 +438,9 @@ def test_a_repo_made_before_the_python_hooks_were_dropped_updates_to_this_versio
     """copier update renders the repo's old template version with this version's exclusions."""
     dropped_in = run("git", "log", "-1", "--format=%H", "--", "hooks/pre_gen_project.py", cwd=TEMPLATE_ROOT)
     assert dropped_in.stdout.strip(), "needs the template's git history (not a shallow clone)"
-    template = tmp_path / "template"
-    template.mkdir()
-    archive = tmp_path / "old-template.tar"
-    run("git", "archive", f"--output={archive}", f"{dropped_in.stdout.strip()}^", cwd=TEMPLATE_ROOT)
-    run("tar", "-xf", archive, "-C", template)
-    git_commit_all(template, "Template with Python hooks")
-    run("git", "tag", "v1", cwd=template)
+    template = template_repo_at(
+        f"{dropped_in.stdout.strip()}^", tmp_path / "template", "v1", "Template with Python hooks"
+    )
     answers = {"docs": "none", "hpc_cluster": "none"}
     if tool == "copier":
         project = bake_copier(tmp_path / "project", template=template, vcs_ref="v1", **answers)
@@ -473,13 +480,7 @@ def test_a_repo_made_with_docs_sphinx_and_meta_yaml_updates_cleanly(tool, tmp_pa
     docs=pages before the new version renders (copier would drop `sphinx`, no longer a choice),
     the recipe keeps its format, and the Read the Docs config that sphinx shipped goes."""
     before = last_commit_whose("cookiecutter.json", '"docs": ["sphinx", "none"]')
-    template = tmp_path / "template"
-    template.mkdir()
-    archive = tmp_path / "old-template.tar"
-    run("git", "archive", f"--output={archive}", before, cwd=TEMPLATE_ROOT)
-    run("tar", "-xf", archive, "-C", template)
-    git_commit_all(template, "Template with docs=sphinx")
-    run("git", "tag", "v1", cwd=template)
+    template = template_repo_at(before, tmp_path / "template", "v1", "Template with docs=sphinx")
     if tool == "copier":
         project = bake_copier(tmp_path / "project", template=template, vcs_ref="v1")
     else:

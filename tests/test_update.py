@@ -33,7 +33,7 @@ from support import (
     once_per_run,
     run,
 )
-from test_copier import make_template_repo
+from test_copier import make_template_repo, template_repo_at
 
 DATE = "2026-12-01"
 CHANGELOG_ENTRIES = {
@@ -793,12 +793,7 @@ def retired_cluster_releases(tmp_path_factory):
     template, checkout = root / "template", root / "checkout-v1.0.0"
     commit = last_version_offering("puhti")
     assert commit == last_version_offering("mahti")
-    template.mkdir()
-    archive = root / "v1.0.0.tar"
-    run("git", "archive", f"--output={archive}", commit, cwd=TEMPLATE_ROOT)
-    run("tar", "-xf", archive, "-C", template)
-    git_commit_all(template, "The template before Puhti and Mahti were retired")
-    run("git", "tag", "v1.0.0", cwd=template)
+    template_repo_at(commit, template, "v1.0.0", "The template before Puhti and Mahti were retired")
     run("git", "worktree", "add", "--quiet", "--detach", checkout, "v1.0.0", cwd=template)
     run("git", "rm", "-r", "--quiet", ".", cwd=template)
     make_template_repo(template, tag="v1.1.0")
