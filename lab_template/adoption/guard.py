@@ -26,7 +26,6 @@ from typing import ClassVar
 from copier_template_extensions import ContextHook
 
 from lab_template.adoption import repo as git_repo
-from lab_template.adoption.lint import prek_command
 from lab_template.adoption.project import PROJECT_FILES, toml_loads
 
 # What adopting a repo with a Python project runs in copier's environment (the README's install
@@ -67,6 +66,9 @@ def _parse_error(folder: Path) -> str | None:
 
 
 def _missing_tools() -> list[str]:
+    # Here, not at the top: the guard loads at every copier run, this runs only on adoption.
+    from lab_template.adoption.lint import prek_command
+
     missing = []
     for module, package in ADOPTION_TOOLS.items():
         try:
