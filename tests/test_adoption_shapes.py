@@ -208,6 +208,16 @@ def test_the_release_check_passes_at_a_tag(shape, hooks_env):
     assert f"{SHAPES[shape].next}: the installed wheel passes its tests" in output
 
 
+@EVERY_SHAPE
+def test_an_update_right_after_adoption_changes_nothing(shape, hooks_env, tmp_path):
+    """copier renders the recorded version again in an empty folder: every answer adoption
+    recorded (a licence the template has no text for too) must stand there on its own."""
+    repo = tmp_path / shape
+    run("git", "clone", "--quiet", adopted(shape, hooks_env) / "repo", repo)
+    run("copier", "update", "--trust", "--defaults", "--quiet", cwd=repo, env={**os.environ, **hooks_env})
+    assert run("git", "status", "--porcelain", cwd=repo).stdout == ""
+
+
 def test_a_file_left_out_for_the_repos_own_is_taken_later(hooks_env, tmp_path):
     """As the summary says: once the maintainer retires hatchdemo's own publishing workflow, an
     update without release.yml and RELEASING.md in `omit` brings the template's."""

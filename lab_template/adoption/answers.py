@@ -369,10 +369,17 @@ def repo_says(dst_path) -> dict:
     }
 
 
-def license_choices(dst_path) -> list[str]:
-    """copier's choices for `license`: the template's, and the repo's own licence if it is another."""
+def license_choices(dst_path, recorded=None, omit=()) -> list[str]:
+    """copier's choices for `license`: the template's, and the repo's own licence if it is another
+    (the template has no text for it). Once adopted, that is the licence its answers file records
+    (recorded), with its own licence file kept (LICENSE in `omit`): an update renders each version
+    of the template in an empty folder, where the repo's files say nothing. While adopting, it is
+    the licence the repo's files say."""
     choices = list(validation.CHOICES["license"])
-    own = repo_says(dst_path).get("license")
+    if recorded and "LICENSE" in (omit or ()) and spdx_expression(str(recorded)):
+        own = str(recorded)
+    else:
+        own = repo_says(dst_path).get("license")
     return [*choices, own] if own and own not in choices else choices
 
 

@@ -152,8 +152,11 @@ def copier_questions(cookiecutter: dict) -> dict:
             question["default"] = value[0]
             if name == "license":
                 # A repo that adopts the template keeps its own licence, also one the template
-                # has no text for (lab_template/adoption/answers.py).
-                question["choices"] = "{{ license_choices(_copier_conf.dst_path) | tojson }}"
+                # has no text for; its updates find it in the answers (lab_template/adoption/answers.py).
+                question["choices"] = (
+                    "{{ license_choices(_copier_conf.dst_path, license if license is defined else none, "
+                    "omit if omit is defined else []) | tojson }}"
+                )
         else:
             # Defaults may refer to earlier answers; copier names them without the prefix.
             question["default"] = value.replace("cookiecutter.", "")
