@@ -26,6 +26,7 @@ import re
 import shutil
 import sys
 import time
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,16 @@ def test_the_release_check_passes_at_a_tag(shape, hooks_env):
     output = (released(shape, hooks_env) / "release.txt").read_text()
     assert re.search(r"\b\d+ passed\b", output)
     assert f"{SHAPES[shape].next}: the installed wheel passes its tests" in output
+
+
+def test_a_test_group_of_the_repos_own_stays_the_one_list(hooks_env):
+    """nsdemo keeps its test requirements in a dependency group named `tests`: the template's
+    `test` group (what `nox -s tests` and the release check install) includes it by name."""
+    groups = tomllib.loads((adopted("nsdemo", hooks_env) / "repo" / "pyproject.toml").read_text())[
+        "dependency-groups"
+    ]
+    assert groups["tests"] == ["pytest>=8", "hypothesis>=6"]
+    assert groups["test"] == [{"include-group": "tests"}]  # its pytest is the repo's own
 
 
 @EVERY_SHAPE

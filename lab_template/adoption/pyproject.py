@@ -392,8 +392,16 @@ def _requirements_file(text: str) -> list[str]:
     return found
 
 
-def test_requirements(project: Project, before: Before | None) -> tuple[list[str], str | None]:
-    """The repo's own test requirements, and where they are, for the `test` dependency group."""
+def test_requirements(project: Project, before: Before | None) -> tuple[list, str | None]:
+    """The repo's own test requirements, and where they are, for the `test` dependency group.
+
+    A dependency group of the repo's own for its tests is included by name (PEP 735), so that it
+    stays the one list; a `test` group is the template's own name, and merged as it is.
+    """
+    own_groups = project.pyproject.get("dependency-groups") or {}
+    for group in TEST_NAMES:
+        if group != "test" and group in own_groups:
+            return [{"include-group": group}], f"your {group} group (included by name)"
     name = before.wheel.name if before else ""
     extras = core.dependencies(before.wheel)[1] if before else {}
     sources: list[tuple[str, list[str]]] = []
@@ -442,6 +450,17 @@ def _expand(requirements: list[str], extras: dict[str, list[str]], name: str) ->
     return list(dict.fromkeys(found))
 
 
+def _requirement_names(entries: list, groups, seen: frozenset[str] = frozenset()) -> set[str]:
+    """The names of the requirements in a dependency group's entries, an included group's too."""
+    names = set()
+    for entry in entries:
+        if isinstance(entry, str):
+            names.add(requirement_name(entry))
+        elif isinstance(entry, dict) and (included := entry.get("include-group")) not in seen | {None}:
+            names |= _requirement_names(list(groups.get(included, [])), groups, seen | {included})
+    return names
+
+
 def merge_dependency_groups(merged, template, project: Project, before: Before | None, notes: Notes) -> None:
     import tomlkit
 
@@ -453,7 +472,7 @@ def merge_dependency_groups(merged, template, project: Project, before: Before |
         if name not in groups:
             entries = list(requirements)
             if name == "test" and own_tests:
-                have = {requirement_name(str(r)) for r in own_tests}
+                have = _requirement_names(own_tests, groups)
                 entries = own_tests + [r for r in entries if requirement_name(str(r)) not in have]
             groups[name] = _array(entries, multiline=True)
             notes.add(
